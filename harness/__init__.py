@@ -1,0 +1,16 @@
+"""interp-puzzles: mechanistic-interpretability puzzles whose claims are checked by the machine.
+
+    >>> import harness
+    >>> harness.list_puzzles()
+    >>> p = harness.load_puzzle("rederive_position")
+    >>> ds = p.generate(8, seed=1)          # a datasets.Dataset with `tokens` and `targets`
+    >>> p.evaluate()                        # {'loss': ..., 'accuracy': ..., ...}
+    >>> logits, cache = p.model.run_with_cache(p.tensors(ds)["tokens"])
+"""
+
+from .declaration import Declaration, load_declaration
+from .errors import DeclarationError, PuzzleError
+from .puzzle import Puzzle, list_puzzles, load_puzzle
+
+__all__ = ["Declaration", "DeclarationError", "Puzzle", "PuzzleError", "list_puzzles", "load_declaration", "load_puzzle"]
+__version__ = "0.1.0"

@@ -1,0 +1,163 @@
+"""`interp-puzzles` command line: list, show, evaluate, train, leaderboard."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tabulate import tabulate
+
+from .errors import PuzzleError
+from .puzzle import list_puzzles, load_declaration_by_name, load_puzzle
+
+
+def _overview_row(name: str) -> dict[str, Any]:
+    """One puzzle's summary with its measured accuracy; a broken or unavailable puzzle gets its reason instead."""
+    row: dict[str, Any] = {"name": name, "difficulty": "?", "layers": "?", "heads": "?", "parameters": "?", "accuracy": None}
+    try:
+        decl = load_declaration_by_name(name)
+        cfg = decl.model.config
+        row.update(difficulty=decl.difficulty, layers=cfg.get("n_layers", 0), heads=cfg.get("n_heads", 0))
+        if decl.model.kind == "pretrained":
+            from .models import pretrained_available
+
+            if not pretrained_available(decl.model.hf_name):
+                row.update(parameters=cfg.get("n_params", "?"),
+                           note=f"weights for {decl.model.hf_name!r} are not in the local Hugging Face cache")
+                return row
+        puzzle = load_puzzle(name)
+        result = puzzle.evaluate()
+        row.update(layers=puzzle.model.cfg.n_layers, heads=getattr(puzzle.model.cfg, "n_heads", 0),
+                   parameters=puzzle.n_params, accuracy=result["accuracy"], loss=result["loss"])
+    except PuzzleError as exc:
+        row["note"] = str(exc)
+    return row
+
+
+def _format_rows(rows: list[dict[str, Any]]) -> str:
+    table = [[r["name"], r["difficulty"], r["layers"], r["heads"],
+              f"{r['parameters']:,}" if isinstance(r["parameters"], int) else r["parameters"],
+              "—" if r["accuracy"] is None else f"{r['accuracy']:.2%}", r.get("note", "")] for r in rows]
+    return tabulate(table, headers=["name", "difficulty", "layers", "heads", "parameters", "accuracy", "note"])
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    rows = [_overview_row(name) for name in list_puzzles()]
+    print(json.dumps(rows, indent=2) if args.json else _format_rows(rows))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    decl = load_declaration_by_name(args.name)
+    readme = decl.folder / "README.md"
+    print(readme.read_text(encoding="utf-8") if readme.is_file() else decl.summary)
+    print("\n## Declaration (puzzle.toml)\n")
+    print(decl.path.read_text(encoding="utf-8"))
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    puzzle = load_puzzle(args.name, checkpoint=args.checkpoint)
+    result = puzzle.evaluate(n=args.n, seed=args.seed)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(tabulate([[k, v] for k, v in result.items()], headers=["field", "value"]))
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .models import save_checkpoint
+    from .puzzle import Puzzle
+    from .training import train
+
+    decl = load_declaration_by_name(args.name)
+    if decl.training is None:
+        raise PuzzleError(f"Puzzle {args.name!r} uses a pretrained model and has no training recipe; nothing to train.")
+    steps = args.steps or decl.training.steps
+    with tqdm(total=steps, desc=f"train {args.name}", unit="step", file=sys.stderr, mininterval=1.0) as bar:
+        def on_step(step: int, loss: float) -> None:
+            bar.update(1)
+            if step % 50 == 0:
+                bar.set_postfix(loss=f"{loss:.4f}")
+        run = train(decl, seed=args.seed, steps=steps, on_step=on_step)
+    out = Path(args.out) if args.out else Path("runs") / args.name / f"seed{run.seed}.safetensors"
+    digest = save_checkpoint(run.model, out)
+    trained = Puzzle(decl, run.model).evaluate()
+    print(f"trained {args.name} (seed {run.seed}, {run.steps} steps) in {run.seconds:.1f} s")
+    print(f"final training loss {run.losses[-1]:.4f}; eval loss {trained['loss']:.4f}, accuracy {trained['accuracy']:.2%}")
+    print(f"wrote {out}  sha256 {digest}")
+    if not args.check:
+        return 0
+    shipped = load_puzzle(args.name).evaluate()
+    tolerance = decl.performance.check_tolerance
+    ok = trained["accuracy"] >= shipped["accuracy"] - tolerance and trained["accuracy"] >= decl.performance.min_accuracy
+    print(f"check: retrained accuracy {trained['accuracy']:.2%} vs shipped {shipped['accuracy']:.2%} "
+          f"(tolerance {tolerance:.2%}, floor {decl.performance.min_accuracy:.2%}): {'OK' if ok else 'FAILED'}")
+    return 0 if ok else 1
+
+
+def cmd_leaderboard(args: argparse.Namespace) -> int:
+    """Until grading lands: list and evaluate every puzzle, and write leaderboard/PUZZLES.md."""
+    from .puzzle import REPO_ROOT
+    from .results_io import write_text_atomic
+
+    rows = [_overview_row(name) for name in list_puzzles()]
+    text = _format_rows(rows)
+    print(text)
+    out = Path(args.out) if args.out else REPO_ROOT / "leaderboard"
+    write_text_atomic(out / "puzzles.json", json.dumps(rows, indent=2) + "\n")
+    write_text_atomic(out / "PUZZLES.md", "# Puzzles\n\nMeasured by `make leaderboard`.\n\n"
+                      + tabulate([[r["name"], r["difficulty"], r["layers"], r["heads"], r["parameters"],
+                                   "—" if r["accuracy"] is None else f"{r['accuracy']:.2%}", r.get("note", "")] for r in rows],
+                                 headers=["name", "difficulty", "layers", "heads", "parameters", "accuracy", "note"],
+                                 tablefmt="github") + "\n")
+    print(f"\nwrote {out / 'PUZZLES.md'} and {out / 'puzzles.json'}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="interp-puzzles", description="Mechanistic-interpretability puzzles.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("list", help="table of puzzles with their measured accuracy")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=cmd_list)
+    p = sub.add_parser("show", help="a puzzle's problem statement and declaration")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_show)
+    p = sub.add_parser("evaluate", help="task loss and accuracy of a checkpoint on a fresh sample")
+    p.add_argument("name")
+    p.add_argument("--n", type=int, default=None, help="sample size (default: the puzzle's eval_size)")
+    p.add_argument("--seed", type=int, default=None, help="sample seed (default: the first evaluation seed)")
+    p.add_argument("--checkpoint", default=None, help="another safetensors checkpoint of the same architecture")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_evaluate)
+    p = sub.add_parser("train", help="reproduce a checkpoint from its recipe")
+    p.add_argument("name")
+    p.add_argument("--out", default=None, help="where to write the safetensors file (default runs/NAME/seedK.safetensors)")
+    p.add_argument("--seed", type=int, default=None, help="recipe seed (default: the declared one)")
+    p.add_argument("--steps", type=int, default=None, help="train fewer or more steps than declared")
+    p.add_argument("--check", action="store_true", help="compare task performance with the shipped checkpoint")
+    p.set_defaults(func=cmd_train)
+    p = sub.add_parser("leaderboard", help="evaluate every puzzle and write the leaderboard files")
+    p.add_argument("--out", default=None, help="output folder (default: leaderboard/)")
+    p.set_defaults(func=cmd_leaderboard)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except PuzzleError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

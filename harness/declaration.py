@@ -1,0 +1,285 @@
+"""The puzzle declaration (`puzzle.toml`): typed sections, parsed and validated in one place."""
+
+from __future__ import annotations
+
+import inspect
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import DeclarationError
+
+MODEL_KINDS = ("native", "zero_layer", "pretrained")
+METRICS = ("cross_entropy", "kl_to_reference", "logit_diff")
+DIFFICULTIES = ("easy", "medium", "hard")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    kind: str  # "native" (TransformerBridge.boot_native), "zero_layer" or "pretrained"
+    config: dict[str, Any] = field(default_factory=dict)  # TransformerBridgeConfig fields (native) or d_vocab/d_model (zero_layer)
+    hf_name: str | None = None  # Hugging Face model name or local folder (pretrained)
+
+
+@dataclass(frozen=True)
+class CheckpointSpec:
+    file: str  # safetensors file inside the puzzle folder
+    sha256: str  # hex digest of that file
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    generator: str  # "file.py:function" inside the puzzle folder; generate(n, seed, split) -> Dataset
+    dev_size: int  # rows in the public dev sample
+    eval_size: int  # rows in a default evaluation or grading sample
+    dev_seed: int  # seed of the public dev sample
+    eval_seeds: tuple[int, int]  # inclusive range that fresh evaluation/grading seeds are drawn from
+    train_seed: int  # training batches use seeds from here up; must lie above eval_seeds
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    metric: str  # "cross_entropy", "kl_to_reference" or "logit_diff"
+    positions: tuple[int, int] | None  # [start, stop) sequence positions whose predictions count; None = answer position column
+    description: str  # one sentence: what is predicted where
+    reference: str | None = None  # "file.py:function" giving target distributions (kl_to_reference)
+
+
+@dataclass(frozen=True)
+class PerformanceSpec:
+    min_accuracy: float  # accuracy the checkpoint must reach on fresh evaluation samples
+    max_loss: float | None = None  # optional ceiling on the task loss
+    max_kl: float | None = None  # optional ceiling on the KL to the reference (kl_to_reference)
+    min_logit_diff: float | None = None  # optional floor on the mean logit difference (logit_diff)
+    check_tolerance: float = 0.01  # `train --check`: allowed accuracy shortfall against the shipped checkpoint
+
+
+@dataclass(frozen=True)
+class TrainingSpec:
+    steps: int  # optimiser steps
+    batch_size: int  # rows per step
+    lr: float  # AdamW learning rate
+    weight_decay: float  # AdamW weight decay
+    seed: int  # initialisation and data-order seed
+    betas: tuple[float, float] = (0.9, 0.99)  # AdamW betas
+    grad_clip: float | None = 1.0  # max gradient norm; None disables clipping
+    warmup_steps: int = 0  # linear learning-rate warm-up
+    schedule: str = "constant"  # learning rate after warm-up: "constant" or "cosine" (decays to 10%)
+    frozen_at_zero: tuple[str, ...] = ()  # parameter-name globs set to zero and never trained
+
+
+@dataclass(frozen=True)
+class Declaration:
+    path: Path  # the puzzle.toml file
+    name: str  # folder name, also the puzzle's public name
+    version: int  # bumped on any change that can alter a score
+    summary: str  # one line
+    difficulty: str  # easy | medium | hard
+    tags: tuple[str, ...]
+    model: ModelSpec
+    checkpoint: CheckpointSpec | None  # None only for pretrained models
+    data: DataSpec
+    task: TaskSpec
+    performance: PerformanceSpec
+    training: TrainingSpec | None  # None only for pretrained models
+    grading: dict[str, Any]  # thresholds for the grader; free-form until the grader defines it
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+
+TOP_LEVEL = {"name", "version", "summary", "difficulty", "tags", "model", "checkpoint", "data", "task",
+             "performance", "training", "grading"}
+
+
+def _native_config_fields() -> set[str]:
+    from transformer_lens.config import TransformerBridgeConfig, TransformerLensConfig
+
+    names: set[str] = set()
+    for cls in (TransformerBridgeConfig, TransformerLensConfig):
+        names |= {p for p in inspect.signature(cls).parameters if p not in ("self", "kwargs")}
+    return names - {"architecture", "device", "dtype"}
+
+
+class _Reader:
+    """Reads one table of the TOML file and reports problems with the file and the dotted field name."""
+
+    def __init__(self, path: Path, table: dict[str, Any], prefix: str = "") -> None:
+        self.path, self.table, self.prefix = path, table, prefix
+
+    def name(self, key: str) -> str:
+        return f"{self.prefix}{key}"
+
+    def fail(self, key: str | None, problem: str, fix: str) -> DeclarationError:
+        return DeclarationError(self.path, self.name(key) if key else (self.prefix.rstrip(".") or None), problem, fix)
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ..., example: str = "") -> Any:
+        if key not in self.table:
+            if default is ...:
+                raise self.fail(key, "is missing.", f"Add it{', e.g. ' + example if example else ''}.")
+            return default
+        value = self.table[key]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if float in kinds and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            wanted = " or ".join(k.__name__ for k in kinds)
+            raise self.fail(key, f"should be a {wanted} but is {value!r}.", "Correct its type in the file.")
+        return value
+
+    def sub(self, key: str, required: bool = True) -> "_Reader | None":
+        if key not in self.table:
+            if required:
+                raise self.fail(key, "section is missing.", f"Add a [{self.name(key)}] table; see puzzles/*/puzzle.toml for examples.")
+            return None
+        value = self.table[key]
+        if not isinstance(value, dict):
+            raise self.fail(key, "should be a table.", f"Write it as [{self.name(key)}].")
+        return _Reader(self.path, value, f"{self.name(key)}.")
+
+    def reject_unknown(self, allowed: set[str]) -> None:
+        unknown = sorted(set(self.table) - allowed)
+        if unknown:
+            raise self.fail(unknown[0], "is not a known field.",
+                            f"Remove it or fix its spelling; known fields here are: {', '.join(sorted(allowed))}.")
+
+
+def _spec_fields(cls: type) -> set[str]:
+    return {f.name for f in fields(cls)}
+
+
+def _pair(r: _Reader, key: str, kind: type, default: Any = ...) -> Any:
+    value = r.get(key, list, default)
+    if value is default and default is not ...:
+        return default
+    if len(value) != 2 or not all(isinstance(v, kind) or (kind is float and isinstance(v, int)) for v in value):
+        raise r.fail(key, f"should be a list of two {kind.__name__}s but is {value!r}.", "Write it as [first, second].")
+    return tuple(kind(v) for v in value)
+
+
+def _read_model(r: _Reader) -> ModelSpec:
+    r.reject_unknown({"kind", "config", "hf_name"})
+    kind = r.get("kind", str, example='kind = "native"')
+    if kind not in MODEL_KINDS:
+        raise r.fail("kind", f"is {kind!r}, which is not a model kind.", f"Use one of {', '.join(MODEL_KINDS)}.")
+    config_reader = r.sub("config", required=kind != "pretrained")
+    config = dict(config_reader.table) if config_reader else {}
+    if kind == "native":
+        known = _native_config_fields()
+        config_reader.reject_unknown(known)
+        for key in ("n_layers", "d_model", "d_head", "n_ctx", "d_vocab"):
+            config_reader.get(key, int)
+    elif kind == "pretrained" and config_reader:
+        config_reader.reject_unknown({"n_layers", "n_heads", "n_params", "d_vocab"})  # informative, shown by `list`
+    elif kind == "zero_layer":
+        config_reader.reject_unknown({"d_vocab", "d_model", "n_ctx"})
+        for key in ("d_vocab", "d_model", "n_ctx"):
+            config_reader.get(key, int)
+    hf_name = r.get("hf_name", str, None if kind != "pretrained" else ..., example='hf_name = "gpt2"')
+    return ModelSpec(kind=kind, config=config, hf_name=hf_name)
+
+
+def _read_checkpoint(r: _Reader) -> CheckpointSpec:
+    r.reject_unknown(_spec_fields(CheckpointSpec))
+    file = r.get("file", str, example='file = "model.safetensors"')
+    if not file.endswith(".safetensors"):
+        raise r.fail("file", f"is {file!r}, which is not a safetensors file.",
+                     "Save the weights with safetensors (never pickle) and name the .safetensors file here.")
+    sha = r.get("sha256", str, example='sha256 = "<64 hex digits>"').lower()
+    if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
+        raise r.fail("sha256", "is not a 64-digit hex digest.", "Put the output of `sha256sum` for the checkpoint file here.")
+    return CheckpointSpec(file=file, sha256=sha)
+
+
+def _read_data(r: _Reader) -> DataSpec:
+    r.reject_unknown(_spec_fields(DataSpec))
+    spec = DataSpec(
+        generator=r.get("generator", str, example='generator = "data.py:generate"'),
+        dev_size=r.get("dev_size", int), eval_size=r.get("eval_size", int),
+        dev_seed=r.get("dev_seed", int), eval_seeds=_pair(r, "eval_seeds", int), train_seed=r.get("train_seed", int),
+    )
+    lo, hi = spec.eval_seeds
+    if lo > hi:
+        raise r.fail("eval_seeds", f"is the empty range {list(spec.eval_seeds)}.", "Give [low, high] with low <= high.")
+    if lo <= spec.dev_seed <= hi:
+        raise r.fail("dev_seed", f"({spec.dev_seed}) lies inside eval_seeds {list(spec.eval_seeds)}.",
+                     "Choose a dev seed outside the evaluation range so the public sample never overlaps grading data.")
+    if spec.train_seed <= max(hi, spec.dev_seed):
+        raise r.fail("train_seed", f"({spec.train_seed}) must lie above eval_seeds and dev_seed.",
+                     "Raise it above the evaluation range so training and grading data come from disjoint seeds.")
+    return spec
+
+
+def _read_task(r: _Reader) -> TaskSpec:
+    r.reject_unknown(_spec_fields(TaskSpec))
+    metric = r.get("metric", str, example='metric = "cross_entropy"')
+    if metric not in METRICS:
+        raise r.fail("metric", f"is {metric!r}, which is not a known metric.", f"Use one of {', '.join(METRICS)}.")
+    positions = _pair(r, "positions", int, None)
+    if metric != "logit_diff" and positions is None:
+        raise r.fail("positions", "is missing.", "Add positions = [start, stop), the sequence positions whose predictions count.")
+    reference = r.get("reference", str, None)
+    if metric == "kl_to_reference" and reference is None:
+        raise r.fail("reference", "is missing for metric kl_to_reference.", 'Add reference = "data.py:function".')
+    return TaskSpec(metric=metric, positions=positions, description=r.get("description", str), reference=reference)
+
+
+def _read_performance(r: _Reader) -> PerformanceSpec:
+    r.reject_unknown(_spec_fields(PerformanceSpec))
+    values = {key: r.get(key, float, None) for key in ("max_loss", "max_kl", "min_logit_diff")}
+    return PerformanceSpec(min_accuracy=r.get("min_accuracy", float),
+                           check_tolerance=r.get("check_tolerance", float, 0.01), **values)
+
+
+def _read_training(r: _Reader) -> TrainingSpec:
+    r.reject_unknown(_spec_fields(TrainingSpec))
+    frozen = r.get("frozen_at_zero", list, [])
+    if not all(isinstance(f, str) for f in frozen):
+        raise r.fail("frozen_at_zero", "should list parameter-name globs as strings.", 'Write e.g. ["pos_embed.weight", "*.bias"].')
+    schedule = r.get("schedule", str, "constant")
+    if schedule not in ("constant", "cosine"):
+        raise r.fail("schedule", f"is {schedule!r}.", 'Use "constant" or "cosine".')
+    return TrainingSpec(
+        steps=r.get("steps", int), batch_size=r.get("batch_size", int), lr=r.get("lr", float),
+        weight_decay=r.get("weight_decay", float), seed=r.get("seed", int),
+        betas=_pair(r, "betas", float, (0.9, 0.99)), grad_clip=r.get("grad_clip", float, 1.0),
+        warmup_steps=r.get("warmup_steps", int, 0), schedule=schedule, frozen_at_zero=tuple(frozen),
+    )
+
+
+def load_declaration(path: Path | str) -> Declaration:
+    """Parse and validate one `puzzle.toml`; raise DeclarationError naming the file, field and fix."""
+    path = Path(path)
+    if not path.is_file():
+        raise DeclarationError(path, None, "does not exist.", "Create puzzle.toml in the puzzle folder (copy one from another puzzle).")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise DeclarationError(path, None, f"is not valid TOML ({exc}).", "Fix the syntax at the position given.") from exc
+    r = _Reader(path, raw)
+    r.reject_unknown(TOP_LEVEL)
+    name = r.get("name", str)
+    if name != path.parent.name:
+        raise r.fail("name", f"is {name!r} but the folder is {path.parent.name!r}.", "Make the name match the folder name.")
+    version = r.get("version", int)
+    if version < 1:
+        raise r.fail("version", f"is {version}.", "Versions start at 1 and go up on any change that can alter a score.")
+    difficulty = r.get("difficulty", str)
+    if difficulty not in DIFFICULTIES:
+        raise r.fail("difficulty", f"is {difficulty!r}.", f"Use one of {', '.join(DIFFICULTIES)}.")
+    tags = r.get("tags", list, [])
+    model = _read_model(r.sub("model"))
+    pretrained = model.kind == "pretrained"
+    checkpoint_r, training_r = r.sub("checkpoint", required=not pretrained), r.sub("training", required=not pretrained)
+    grading = r.sub("grading", required=False)
+    return Declaration(
+        path=path, name=name, version=version, summary=r.get("summary", str), difficulty=difficulty,
+        tags=tuple(str(t) for t in tags), model=model,
+        checkpoint=_read_checkpoint(checkpoint_r) if checkpoint_r else None,
+        data=_read_data(r.sub("data")), task=_read_task(r.sub("task")),
+        performance=_read_performance(r.sub("performance")),
+        training=_read_training(training_r) if training_r else None,
+        grading=dict(grading.table) if grading else {},
+    )

@@ -1,0 +1,173 @@
+"""Build a puzzle's model from its declaration and load its weights (safetensors only)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+from transformer_lens import HookedRootModule
+from transformer_lens.hook_points import HookPoint
+
+from .declaration import Declaration
+from .errors import DeclarationError
+
+
+class ZeroLayerModel(HookedRootModule):
+    """Embedding straight into unembedding: logits = W_E[token] @ W_U, with a hook on the embedding.
+
+    `boot_native` cannot build a model without layers, so this one is a HookedRootModule of its own.
+    Parameter names follow the bridge's (`embed.weight`, `unembed.weight`).
+    """
+
+    def __init__(self, d_vocab: int, d_model: int, n_ctx: int) -> None:
+        super().__init__()
+        self.cfg = SimpleNamespace(n_layers=0, n_heads=0, d_vocab=d_vocab, d_model=d_model, n_ctx=n_ctx,
+                                   attn_only=True, d_head=0)
+        self.embed = nn.Embedding(d_vocab, d_model)
+        self.unembed = nn.Linear(d_model, d_vocab, bias=False)
+        self.hook_embed = HookPoint()
+        self.hook_unembed = HookPoint()
+        nn.init.normal_(self.embed.weight, std=d_model ** -0.5)
+        nn.init.normal_(self.unembed.weight, std=d_model ** -0.5)
+        self.setup()
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        return self.hook_unembed(self.unembed(self.hook_embed(self.embed(tokens))))
+
+
+def build_model(decl: Declaration, seed: int | None = None) -> nn.Module:
+    """A freshly initialised model of the declared architecture (no checkpoint loaded)."""
+    if seed is not None:
+        torch.manual_seed(seed)
+    spec = decl.model
+    if spec.kind == "zero_layer":
+        return ZeroLayerModel(**spec.config)
+    if spec.kind == "native":
+        from transformer_lens.config import TransformerBridgeConfig
+        from transformer_lens.model_bridge import TransformerBridge
+
+        config = {k: (None if v == "none" else v) for k, v in spec.config.items()}  # TOML has no null
+        if seed is not None:
+            config["seed"] = seed
+        try:
+            cfg = TransformerBridgeConfig(architecture="TransformerLensNative", **config)
+        except (TypeError, ValueError) as exc:
+            raise DeclarationError(decl.path, "model.config", f"was rejected by TransformerBridgeConfig ({exc}).",
+                                   "Use only TransformerBridgeConfig fields with values of the right type.") from exc
+        return TransformerBridge.boot_native(cfg)
+    raise DeclarationError(decl.path, "model.kind", "is 'pretrained', which has no local architecture to build.",
+                           "Load it with load_pretrained() instead.")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def save_checkpoint(model: nn.Module, path: Path) -> str:
+    """Write the model's weights as safetensors atomically (temp file + rename); return the sha256."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".safetensors", dir=path.parent)
+    os.close(fd)
+    try:
+        save_file(tensors, tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return sha256_file(path)
+
+
+def read_state_dict(path: Path) -> dict[str, torch.Tensor]:
+    """Weights from a safetensors file, or from a TransformerLens-format state dict loaded with weights_only=True."""
+    path = Path(path)
+    if path.suffix == ".safetensors":
+        return load_file(str(path))
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise ValueError(f"{path} does not hold a flat state dict of tensors; save one with torch.save(model.state_dict()).")
+    return state
+
+
+def load_weights(model: nn.Module, state: dict[str, torch.Tensor], decl: Declaration, source: Path) -> None:
+    """Copy `state` into `model`, failing with a clear sentence when the config does not fit the checkpoint."""
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(state))
+    unexpected = sorted(set(state) - set(expected))
+    mismatched = [f"{k}: checkpoint {tuple(state[k].shape)} vs model {tuple(expected[k].shape)}"
+                  for k in expected if k in state and state[k].shape != expected[k].shape]
+    if missing or unexpected or mismatched:
+        parts = []
+        if missing:
+            parts.append(f"missing {', '.join(missing[:4])}{' …' if len(missing) > 4 else ''}")
+        if unexpected:
+            parts.append(f"unexpected {', '.join(unexpected[:4])}{' …' if len(unexpected) > 4 else ''}")
+        if mismatched:
+            parts.append(f"shape mismatch {'; '.join(mismatched[:3])}")
+        raise DeclarationError(decl.path, "model.config", f"does not fit the checkpoint {source.name} ({'; '.join(parts)}).",
+                               "Make [model.config] match the architecture the checkpoint was trained with, or retrain it "
+                               f"with `interp-puzzles train {decl.name}`.")
+    model.load_state_dict({k: state[k].to(expected[k].dtype) for k in expected}, strict=True)
+
+
+def load_checkpoint(decl: Declaration, checkpoint: Path | None = None, verify_hash: bool = True) -> nn.Module:
+    """The declared model with its shipped checkpoint (or `checkpoint`), hash-checked, in eval mode."""
+    assert decl.checkpoint is not None
+    path = Path(checkpoint) if checkpoint else decl.folder / decl.checkpoint.file
+    if not path.is_file():
+        raise DeclarationError(decl.path, "checkpoint.file", f"points to {path}, which does not exist.",
+                               f"Restore the file or recreate it with `interp-puzzles train {decl.name} --out {path}`.")
+    if checkpoint is None and verify_hash:
+        actual = sha256_file(path)
+        if actual != decl.checkpoint.sha256:
+            raise DeclarationError(decl.path, "checkpoint.sha256", f"is {decl.checkpoint.sha256} but {path.name} hashes to {actual}.",
+                                   "Restore the shipped checkpoint (git checkout), or, if you retrained it on purpose, "
+                                   "record the new digest and bump the puzzle's version.")
+    model = build_model(decl)
+    try:
+        state = read_state_dict(path)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same clear message
+        raise DeclarationError(decl.path, "checkpoint.file", f"could not be read from {path} ({exc}).",
+                               "Point it at a valid safetensors file.") from exc
+    load_weights(model, state, decl, path)
+    return model.eval()
+
+
+def load_pretrained(decl: Declaration, source: str | Path | None = None) -> nn.Module:
+    """A pretrained Hugging Face model through TransformerBridge.boot_transformers, from the local cache or a folder."""
+    from transformer_lens.model_bridge import TransformerBridge
+
+    name = str(source or decl.model.hf_name)
+    try:
+        model = TransformerBridge.boot_transformers(name, device="cpu")
+    except OSError as exc:
+        raise DeclarationError(decl.path, "model.hf_name",
+                               f"names {name!r}, whose weights are not in the local Hugging Face cache ({exc.__class__.__name__}).",
+                               "Download them once on a machine with network access (huggingface-cli download "
+                               f"{name}) or pass a local folder.") from exc
+    return model.eval()
+
+
+def pretrained_available(name: str) -> bool:
+    """Whether `name` is a local folder or its config is in the Hugging Face cache (no network used)."""
+    if Path(name).is_dir():
+        return True
+    try:
+        from huggingface_hub import try_to_load_from_cache
+
+        found = try_to_load_from_cache(name, "config.json")
+        return isinstance(found, str)
+    except Exception:  # noqa: BLE001
+        return False

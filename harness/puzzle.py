@@ -1,0 +1,147 @@
+"""The Puzzle object a solver works with: model, data and task evaluation behind one small API."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from .data import call_generator, load_hook, to_tensors, tokenize_prompts, validate_columns
+from .declaration import Declaration, load_declaration
+from .errors import PuzzleError
+from .metrics import task_scores
+from .models import load_checkpoint, load_pretrained
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def puzzles_dir() -> Path:
+    """Where puzzles live: $INTERP_PUZZLES_DIR, else the checkout's `puzzles/` folder."""
+    return Path(os.environ.get("INTERP_PUZZLES_DIR", REPO_ROOT / "puzzles"))
+
+
+def list_puzzles(root: Path | None = None) -> list[str]:
+    """Names of all puzzles (folders holding a puzzle.toml), sorted."""
+    root = root or puzzles_dir()
+    return sorted(p.parent.name for p in root.glob("*/puzzle.toml"))
+
+
+class Puzzle:
+    """One puzzle: `.model`, `.generate(n, seed)`, `.evaluate(n=..., seed=...)` and its `.declaration`."""
+
+    def __init__(self, declaration: Declaration, model: nn.Module) -> None:
+        self.declaration = declaration
+        self.model = model
+
+    # --- identity -------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.declaration.name
+
+    @property
+    def version(self) -> int:
+        return self.declaration.version
+
+    @property
+    def folder(self) -> Path:
+        return self.declaration.folder
+
+    @cached_property
+    def statement(self) -> str:
+        """The problem statement (the puzzle's README.md)."""
+        readme = self.folder / "README.md"
+        return readme.read_text(encoding="utf-8") if readme.is_file() else self.declaration.summary
+
+    @property
+    def d_vocab(self) -> int:
+        return int(self.model.cfg.d_vocab)
+
+    @property
+    def n_params(self) -> int:
+        return sum(p.numel() for p in self.model.parameters())
+
+    # --- data -----------------------------------------------------------------------------
+    def generate(self, n: int | None = None, seed: int | None = None, split: str = "eval") -> Any:
+        """A datasets.Dataset of `n` rows (default: eval_size) drawn with `seed` (default: first eval seed)."""
+        data = self.declaration.data
+        n = data.eval_size if n is None else n
+        seed = data.eval_seeds[0] if seed is None else seed
+        ds = call_generator(self.declaration, n, seed, split)
+        if self.declaration.task.metric == "logit_diff" and "tokens" not in getattr(ds, "column_names", ()):
+            ds = tokenize_prompts(self.declaration, ds, self.model.tokenizer)
+        validate_columns(self.declaration, ds, n, self.d_vocab)
+        return ds
+
+    def dev_sample(self) -> Any:
+        """The public dev sample (fixed seed, disjoint from training and grading seeds)."""
+        return self.generate(self.declaration.data.dev_size, self.declaration.data.dev_seed)
+
+    def tensors(self, ds: Any) -> dict[str, torch.Tensor]:
+        """The dataset's numeric columns as tensors, checked against the declaration."""
+        return to_tensors(validate_columns(self.declaration, ds, len(ds), self.d_vocab))
+
+    @cached_property
+    def reference(self):
+        """The task's reference distribution function (kl_to_reference tasks), else None."""
+        ref = self.declaration.task.reference
+        return load_hook(self.declaration, ref, "task.reference") if ref else None
+
+    # --- running --------------------------------------------------------------------------
+    @torch.no_grad()
+    def logits(self, tokens: torch.Tensor, batch_size: int = 512) -> torch.Tensor:
+        """Model logits for a token tensor, in chunks to bound memory."""
+        self.model.eval()
+        return torch.cat([self.model(tokens[i: i + batch_size]) for i in range(0, len(tokens), batch_size)])
+
+    def score(self, logits: torch.Tensor, batch: dict[str, torch.Tensor]) -> dict[str, Any]:
+        """Task scores of given logits (e.g. after an intervention) on a batch."""
+        return task_scores(self.declaration.task, logits, batch, self.reference)
+
+    def evaluate(self, n: int | None = None, seed: int | None = None, split: str = "eval") -> dict[str, Any]:
+        """Loss, accuracy and the task's own scores on a fresh sample."""
+        data = self.declaration.data
+        seed = data.eval_seeds[0] if seed is None else seed
+        if split == "eval" and seed >= data.train_seed:
+            raise PuzzleError(f"{self.name}: seed {seed} lies in the training range (>= {data.train_seed}); "
+                              f"evaluate on a seed in {list(data.eval_seeds)} instead.")
+        ds = self.generate(n, seed, split)
+        batch = self.tensors(ds)
+        scores = self.score(self.logits(batch["tokens"]), batch)
+        return {"puzzle": self.name, "version": self.version, "n": len(ds), "seed": seed, **scores}
+
+    # --- display --------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        cfg = self.model.cfg
+        return (f"Puzzle({self.name!r}, v{self.version}, {self.declaration.difficulty}, layers={cfg.n_layers}, "
+                f"heads={getattr(cfg, 'n_heads', 0)}, d_model={cfg.d_model}, params={self.n_params:,})")
+
+    def _repr_markdown_(self) -> str:
+        return f"**{self.name}** (v{self.version}, {self.declaration.difficulty}): {self.declaration.summary}\n\n`{self!r}`"
+
+
+def load_declaration_by_name(name: str, root: Path | None = None) -> Declaration:
+    root = root or puzzles_dir()
+    path = root / name / "puzzle.toml"
+    if not path.is_file():
+        known = ", ".join(list_puzzles(root)) or "none"
+        raise PuzzleError(f"There is no puzzle named {name!r} in {root} (no {path}). Known puzzles: {known}.")
+    return load_declaration(path)
+
+
+def load_puzzle(name: str, *, checkpoint: Path | str | None = None, model_source: str | Path | None = None,
+                root: Path | None = None) -> Puzzle:
+    """Load a puzzle with its model in eval mode.
+
+    checkpoint: grade another safetensors checkpoint of the same architecture instead of the shipped one.
+    model_source: for pretrained puzzles, a local folder (or hub name) to load instead of the declared model.
+    """
+    decl = load_declaration_by_name(name, root)
+    if decl.model.kind == "pretrained":
+        model = load_pretrained(decl, model_source)
+    else:
+        model = load_checkpoint(decl, Path(checkpoint) if checkpoint else None)
+    return Puzzle(decl, model)

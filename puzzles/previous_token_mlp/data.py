@@ -1,0 +1,18 @@
+"""previous_token_mlp data: BOS (token 0) then random content tokens 1..63; predict the previous token."""
+
+import datasets
+import numpy as np
+
+N_CTX = 24
+D_VOCAB = 64
+BOS = 0  # as in the TransformerLens intro notebook; never appears as content
+
+
+def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
+    """`tokens` [n, 24] and `targets` [n, 24]: targets[i] = tokens[i-1] for i >= 1, -1 at position 0."""
+    rng = np.random.default_rng(seed)
+    tokens = rng.integers(1, D_VOCAB, size=(n, N_CTX), dtype=np.int64)
+    tokens[:, 0] = BOS
+    targets = np.full_like(tokens, -1)
+    targets[:, 1:] = tokens[:, :-1]
+    return datasets.Dataset.from_dict({"tokens": tokens, "targets": targets})

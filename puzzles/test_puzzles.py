@@ -1,0 +1,59 @@
+"""End-to-end checks of every puzzle: `pytest puzzles`.
+
+Per puzzle: the declaration and checkpoint are intact, and the checkpoint reaches its declared
+performance on a fresh evaluation seed (random per run, printed on failure; fix it with
+PUZZLE_TEST_SEED=N to reproduce).
+"""
+
+import os
+import random
+
+import pytest
+import torch
+
+import harness
+from harness.models import pretrained_available, read_state_dict, sha256_file
+from harness.puzzle import load_declaration_by_name
+from harness.training import frozen_parameters
+
+PUZZLES = harness.list_puzzles()
+MAX_TOY_CHECKPOINT_BYTES = 2 * 1024 * 1024
+
+
+def fresh_seed(decl) -> int:
+    lo, hi = decl.data.eval_seeds
+    return int(os.environ.get("PUZZLE_TEST_SEED", random.randint(lo + 1000, hi)))
+
+
+@pytest.mark.parametrize("name", PUZZLES)
+def test_declaration_and_checkpoint(name):
+    decl = load_declaration_by_name(name)
+    assert (decl.folder / "README.md").is_file(), f"{name} has no README.md problem statement"
+    if decl.checkpoint is None:
+        assert decl.model.kind == "pretrained"
+        return
+    path = decl.folder / decl.checkpoint.file
+    assert sha256_file(path) == decl.checkpoint.sha256, f"{path} does not match checkpoint.sha256 in {decl.path}"
+    assert path.stat().st_size <= MAX_TOY_CHECKPOINT_BYTES, f"{path} is larger than 2 MiB"
+    model = harness.load_puzzle(name).model
+    state = read_state_dict(path)
+    for key in frozen_parameters(model, decl.training.frozen_at_zero):
+        assert torch.count_nonzero(state[key]) == 0, f"{key} should be frozen at zero in {path}"
+
+
+@pytest.mark.parametrize("name", PUZZLES)
+def test_task_performance(name):
+    decl = load_declaration_by_name(name)
+    if decl.model.kind == "pretrained" and not pretrained_available(decl.model.hf_name):
+        pytest.skip(f"{decl.model.hf_name} weights are not in the local Hugging Face cache")
+    seed = fresh_seed(decl)
+    result = harness.load_puzzle(name).evaluate(seed=seed)
+    perf = decl.performance
+    where = f"{name} on eval seed {seed}"
+    assert result["accuracy"] >= perf.min_accuracy, f"{where}: accuracy {result['accuracy']:.4f} < {perf.min_accuracy}"
+    if perf.max_loss is not None:
+        assert result["loss"] <= perf.max_loss, f"{where}: loss {result['loss']:.4f} > {perf.max_loss}"
+    if perf.max_kl is not None:
+        assert result["kl"] <= perf.max_kl, f"{where}: KL {result['kl']:.4f} > {perf.max_kl}"
+    if perf.min_logit_diff is not None:
+        assert result["logit_diff"] >= perf.min_logit_diff, f"{where}: logit diff {result['logit_diff']:.3f} < {perf.min_logit_diff}"
