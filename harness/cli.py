@@ -102,6 +102,36 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def format_report(report) -> str:
+    """A per-claim table and the verdict, for people."""
+    rows = [[c.index, c.kind, c.name, "PASS" if c.passed else "FAIL", f"{c.value:.3f}", c.threshold,
+             f"[{c.ci[0]:.3f}, {c.ci[1]:.3f}]", c.ablation or "", c.message] for c in report.claims]
+    table = tabulate(rows, headers=["#", "kind", "name", "result", "value", "threshold", "95% CI", "ablation", "why"],
+                     maxcolwidths=[None] * 8 + [70])
+    verdict = "SOLVED" if report.solved else "NOT SOLVED"
+    lines = [f"{report.puzzle} v{report.version}  seed {report.seed}  n {report.n}  ablation {report.ablation}", "", table, "",
+             f"{verdict}  score {report.score:.3f}  (" + ", ".join(f"{k} {v:.2f}" for k, v in report.parts.items()) + ")"]
+    lines += [f"  - {f}" for f in report.failures]
+    return "\n".join(lines)
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from .grader import grade
+    from .hypothesis import HypothesisError
+
+    try:
+        report = grade(args.path, seed=args.seed, ablation=args.ablation, checkpoint=args.checkpoint)
+    except (HypothesisError, PuzzleError) as exc:
+        if args.json:
+            print(json.dumps({"puzzle": None, "solved": False, "score": 0.0, "seed": args.seed, "claims": [],
+                              "error": str(exc)}))
+        else:
+            print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(report.to_dict(), indent=2, default=float) if args.json else format_report(report))
+    return 0 if report.solved else 1
+
+
 def cmd_leaderboard(args: argparse.Namespace) -> int:
     """Until grading lands: list and evaluate every puzzle, and write leaderboard/PUZZLES.md."""
     from .puzzle import REPO_ROOT
@@ -144,6 +174,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", type=int, default=None, help="train fewer or more steps than declared")
     p.add_argument("--check", action="store_true", help="compare task performance with the shipped checkpoint")
     p.set_defaults(func=cmd_train)
+    p = sub.add_parser("grade", help="grade a hypothesis module on its puzzle")
+    p.add_argument("path", help="the hypothesis .py file")
+    p.add_argument("--seed", type=int, default=None, help="grading seed (default: the puzzle's)")
+    p.add_argument("--ablation", choices=["mean", "resample", "zero"], default=None, help="default: the puzzle's")
+    p.add_argument("--checkpoint", default=None,
+                   help="grade against another checkpoint of the same architecture (safetensors or a weights-only state dict)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_grade)
     p = sub.add_parser("leaderboard", help="evaluate every puzzle and write the leaderboard files")
     p.add_argument("--out", default=None, help="output folder (default: leaderboard/)")
     p.set_defaults(func=cmd_leaderboard)

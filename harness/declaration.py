@@ -70,6 +70,31 @@ class TrainingSpec:
 
 
 @dataclass(frozen=True)
+class RequiredQuestion:
+    question: str  # shown to solvers, e.g. "How does the model derive position?"
+    component: str  # the component the answer must be about, e.g. "L0H0"
+    kinds: tuple[str, ...]  # claim kinds that count as an answer, e.g. ("scrubbing", "path")
+
+
+@dataclass(frozen=True)
+class GradingSpec:
+    seed: int = 1  # default grading seed (inside data.eval_seeds); `grade --seed` overrides
+    n: int = 512  # rows per grading sample (a second sample of the same size serves as sources)
+    ablation: str = "mean"  # default ablation for circuit, path and minimality checks
+    faithfulness: float = 0.9  # circuit: minimum fraction of the metric recovered
+    delta: float = 0.05  # minimality drop per component; least effect for scrubbing and path claims to be testable
+    random_circuits: int = 20  # circuit baseline: random circuits of the same size
+    baseline_percentile: float = 0.9  # circuit: minimum percentile among the random circuits
+    attention: float = 0.6  # attention: minimum mass above chance, (mass - chance) / (1 - chance)
+    scrubbing: float = 0.9  # scrubbing: minimum fraction of the metric kept
+    path: float = 0.8  # path: minimum fraction of the source's effect carried by the claimed path
+    algorithm: float = 0.95  # algorithm: minimum agreement with the model
+    interchange: float = 0.9  # interchange: minimum interchange-intervention accuracy
+    bootstrap: int = 200  # bootstrap resamples for confidence intervals
+    required: tuple[RequiredQuestion, ...] = ()  # questions a solving hypothesis must answer
+
+
+@dataclass(frozen=True)
 class Declaration:
     path: Path  # the puzzle.toml file
     name: str  # folder name, also the puzzle's public name
@@ -83,7 +108,7 @@ class Declaration:
     task: TaskSpec
     performance: PerformanceSpec
     training: TrainingSpec | None  # None only for pretrained models
-    grading: dict[str, Any]  # thresholds for the grader; free-form until the grader defines it
+    grading: GradingSpec  # the grader's thresholds for this puzzle
 
     @property
     def folder(self) -> Path:
@@ -249,6 +274,25 @@ def _read_training(r: _Reader) -> TrainingSpec:
     )
 
 
+def _read_grading(r: _Reader, top: _Reader) -> GradingSpec:
+    r.reject_unknown(_spec_fields(GradingSpec))
+    defaults = GradingSpec()
+    values: dict[str, Any] = {}
+    for f in fields(GradingSpec):
+        if f.name == "required" or f.name not in r.table:
+            continue
+        values[f.name] = r.get(f.name, type(getattr(defaults, f.name)))
+    if values.get("ablation", "mean") not in ("mean", "resample", "zero"):
+        raise r.fail("ablation", f"is {values['ablation']!r}.", 'Use "mean", "resample" or "zero".')
+    required = []
+    for i, item in enumerate(r.get("required", list, [])):
+        if not isinstance(item, dict) or set(item) != {"question", "component", "kinds"}:
+            raise r.fail("required", f"entry {i} is {item!r}.",
+                         'Write each as {question = "...", component = "L0H0", kinds = ["scrubbing"]}.')
+        required.append(RequiredQuestion(str(item["question"]), str(item["component"]), tuple(item["kinds"])))
+    return GradingSpec(**values, required=tuple(required))
+
+
 def load_declaration(path: Path | str) -> Declaration:
     """Parse and validate one `puzzle.toml`; raise DeclarationError naming the file, field and fix."""
     path = Path(path)
@@ -273,7 +317,7 @@ def load_declaration(path: Path | str) -> Declaration:
     model = _read_model(r.sub("model"))
     pretrained = model.kind == "pretrained"
     checkpoint_r, training_r = r.sub("checkpoint", required=not pretrained), r.sub("training", required=not pretrained)
-    grading = r.sub("grading", required=False)
+    grading_r = r.sub("grading", required=False)
     return Declaration(
         path=path, name=name, version=version, summary=r.get("summary", str), difficulty=difficulty,
         tags=tuple(str(t) for t in tags), model=model,
@@ -281,5 +325,5 @@ def load_declaration(path: Path | str) -> Declaration:
         data=_read_data(r.sub("data")), task=_read_task(r.sub("task")),
         performance=_read_performance(r.sub("performance")),
         training=_read_training(training_r) if training_r else None,
-        grading=dict(grading.table) if grading else {},
+        grading=_read_grading(grading_r, r) if grading_r else GradingSpec(),
     )

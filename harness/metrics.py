@@ -80,3 +80,28 @@ def task_scores(task: TaskSpec, logits: torch.Tensor, batch: dict[str, torch.Ten
         assert reference is not None, "kl_to_reference needs the puzzle's reference function"
         return kl_to_reference_scores(task, logits, batch, reference)
     return logit_diff_scores(task, logits, batch)
+
+
+def row_metric(task: TaskSpec, logits: torch.Tensor, batch: dict[str, torch.Tensor], reference: Reference | None = None) -> torch.Tensor:
+    """The task metric per row, higher = better: −loss (cross_entropy), −KL (kl_to_reference), logit difference."""
+    if task.metric == "logit_diff":
+        rows = torch.arange(logits.shape[0])
+        final = logits[rows, batch["answer_position"]].to(torch.float64)
+        return final.gather(-1, batch["answer"][:, None])[:, 0] - final.gather(-1, batch["distractor"][:, None])[:, 0]
+    log_probs, targets = _counted(task, logits, batch)
+    if task.metric == "kl_to_reference":
+        start, stop = task.positions
+        ref = reference(batch["tokens"])[:, start:stop].to(torch.float64)
+        return -(ref * (ref.clamp_min(1e-12).log() - log_probs)).sum(-1).mean(-1)
+    return log_probs.gather(-1, targets[..., None])[..., 0].mean(-1)
+
+
+def task_mask(task: TaskSpec, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+    """Bool [batch, pos]: the positions whose predictions the task counts."""
+    tokens = batch["tokens"]
+    mask = torch.zeros(tokens.shape, dtype=torch.bool)
+    if task.metric == "logit_diff":
+        mask[torch.arange(len(tokens)), batch["answer_position"]] = True
+    else:
+        mask[:, task.positions[0]:task.positions[1]] = True
+    return mask

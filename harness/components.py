@@ -1,0 +1,114 @@
+"""Component names (`embed`, `pos_embed`, `L1H0`, `MLP0`, `L1H0[1:10]`, `L1H0.q`) and their hook points."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from torch import nn
+
+from .declaration import Declaration
+from .hypothesis import HypothesisError
+
+_NAME = re.compile(r"^(?:(?P<embed>embed|pos_embed)|L(?P<layer>\d+)H(?P<head>\d+)|MLP(?P<mlp>\d+))"
+                   r"(?P<input>\.[qkv])?(?:\[(?P<positions>[^\]]*)\])?$")
+
+
+@dataclass(frozen=True)
+class Component:
+    kind: str  # "embed", "pos_embed", "head" or "mlp"
+    layer: int | None = None
+    head: int | None = None
+    positions: tuple[int, ...] | None = None  # None = every position
+    input: str | None = None  # "q", "k" or "v" for a head's input (path targets only)
+
+    @property
+    def base(self) -> str:
+        """The name without positions or input, e.g. `L1H0`."""
+        if self.kind in ("embed", "pos_embed"):
+            return self.kind
+        return f"L{self.layer}H{self.head}" if self.kind == "head" else f"MLP{self.layer}"
+
+    @property
+    def hook(self) -> str:
+        """The hook whose activation is this component's output."""
+        return {"embed": "hook_embed", "pos_embed": "hook_pos_embed",
+                "head": f"blocks.{self.layer}.attn.hook_z", "mlp": f"blocks.{self.layer}.hook_mlp_out"}[self.kind]
+
+    def __str__(self) -> str:
+        text = self.base + (f".{self.input}" if self.input else "")
+        return text + (f"[{','.join(map(str, self.positions))}]" if self.positions is not None else "")
+
+
+def _positions(text: str, n_ctx: int, name: str) -> tuple[int, ...]:
+    try:
+        if ":" in text:
+            start, _, stop = text.partition(":")
+            values = range(int(start or 0), int(stop) if stop else n_ctx)
+        else:
+            values = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError as exc:
+        raise HypothesisError(f"Component {name!r} has positions [{text}] that are not integers; "
+                              "write e.g. L1H0[3], L1H0[1,2] or L1H0[1:10].") from exc
+    values = tuple(sorted(set(values)))
+    if not values or values[0] < 0 or values[-1] >= n_ctx:
+        raise HypothesisError(f"Component {name!r} names positions outside 0..{n_ctx - 1}; "
+                              f"this puzzle's sequences have {n_ctx} positions.")
+    return values
+
+
+class ComponentSpace:
+    """The components a model has, and the parsing of names against it."""
+
+    def __init__(self, decl: Declaration, model: nn.Module, n_ctx: int) -> None:
+        cfg = model.cfg
+        self.n_layers, self.n_heads, self.n_ctx = int(cfg.n_layers), int(getattr(cfg, "n_heads", 0) or 0), n_ctx
+        self.attn_only = bool(getattr(cfg, "attn_only", False))
+        frozen = set(decl.training.frozen_at_zero) if decl.training else set()
+        self.has_pos_embed = decl.model.kind != "zero_layer" and "pos_embed.weight" not in frozen \
+            and getattr(cfg, "positional_embedding_type", "standard") == "standard"
+        self.puzzle = decl.name
+
+    def all(self) -> list[Component]:
+        """Every component whose output can be ablated, in forward order."""
+        out = [Component("embed")] + ([Component("pos_embed")] if self.has_pos_embed else [])
+        for layer in range(self.n_layers):
+            out += [Component("head", layer, h) for h in range(self.n_heads)]
+            if not self.attn_only:
+                out.append(Component("mlp", layer))
+        return out
+
+    def parse(self, name: str, allow_input: bool = False) -> Component:
+        if not isinstance(name, str):
+            raise HypothesisError(f"Component {name!r} is not a string; name components like 'L1H0' or 'MLP0'.")
+        match = _NAME.match(name.replace(" ", ""))
+        if not match:
+            raise HypothesisError(f"Component {name!r} is not a component name; use embed, pos_embed, L<layer>H<head> "
+                                  "or MLP<layer>, optionally with [positions].")
+        groups = match.groupdict()
+        if groups["input"] and not (allow_input and groups["layer"] is not None):
+            raise HypothesisError(f"Component {name!r}: a .q/.k/.v input is only allowed on a head, as a path target.")
+        positions = _positions(groups["positions"], self.n_ctx, name) if groups["positions"] is not None else None
+        inp = groups["input"][1:] if groups["input"] else None
+        if groups["embed"]:
+            component = Component(groups["embed"], positions=positions)
+        elif groups["layer"] is not None:
+            component = Component("head", int(groups["layer"]), int(groups["head"]), positions, inp)
+        else:
+            component = Component("mlp", int(groups["mlp"]), positions=positions)
+        known = {c.base for c in self.all()}
+        if component.base not in known:
+            raise HypothesisError(f"Component {name!r} does not exist in puzzle {self.puzzle!r}, whose components are: "
+                                  f"{', '.join(sorted(known))}.")
+        return component
+
+    def parse_target(self, name: str) -> Component | str:
+        """A path target: a head input (`L1H0.q`), an MLP, or `logits`."""
+        if name == "logits":
+            return name
+        component = self.parse(name, allow_input=True)
+        if component.kind == "head" and component.input is None:
+            raise HypothesisError(f"Path target {name!r} must name which input of the head: {name}.q, {name}.k or {name}.v.")
+        if component.kind in ("embed", "pos_embed"):
+            raise HypothesisError(f"Path target {name!r} cannot be an embedding; use a head input, an MLP or 'logits'.")
+        return component
