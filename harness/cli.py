@@ -79,7 +79,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     decl = load_declaration_by_name(args.name)
     if decl.training is None:
         raise PuzzleError(f"Puzzle {args.name!r} uses a pretrained model and has no training recipe; nothing to train.")
-    steps = args.steps or decl.training.steps
+    steps = decl.training.steps if args.steps is None else args.steps
+    if steps < 1:
+        raise PuzzleError(f"--steps must be at least 1, not {steps}.")
     with tqdm(total=steps, desc=f"train {args.name}", unit="step", file=sys.stderr, mininterval=1.0) as bar:
         def on_step(step: int, loss: float) -> None:
             bar.update(1)

@@ -179,7 +179,8 @@ def _pair(r: _Reader, key: str, kind: type, default: Any = ...) -> Any:
     value = r.get(key, list, default)
     if value is default and default is not ...:
         return default
-    if len(value) != 2 or not all(isinstance(v, kind) or (kind is float and isinstance(v, int)) for v in value):
+    if len(value) != 2 or not all((isinstance(v, kind) or (kind is float and isinstance(v, int))) and not isinstance(v, bool)
+                                   for v in value):
         raise r.fail(key, f"should be a list of two {kind.__name__}s but is {value!r}.", "Write it as [first, second].")
     return tuple(kind(v) for v in value)
 

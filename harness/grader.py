@@ -78,22 +78,38 @@ def validate(hypothesis: Hypothesis, puzzle: Puzzle, space: ComponentSpace) -> N
                                   f"logit-difference task of {puzzle.name!r} does not have. Use a path or scrubbing claim.")
 
 
+_SAMPLES: dict[tuple, tuple] = {}  # (model id, seed, ablation, n) -> clean runs reused across hypotheses
+_SAMPLES_KEPT = 4
+
+
 def _context(puzzle: Puzzle, space: ComponentSpace, tensors: dict[str, torch.Tensor], seed: int, ablation: str,
              call: CallFn, n: int) -> Context:
-    spec = puzzle.declaration.grading
-    batch = {k: v[:n] for k, v in tensors.items()}
-    source_batch = {k: v[n:] for k, v in tensors.items()}
-    hooks = {c.hook for c in space.all()} | {f"blocks.{l}.attn.hook_pattern" for l in range(space.n_layers)}
+    """The grading context; clean activations and the all-ablated metric are computed once per sample."""
+    key = (id(puzzle.model), puzzle.name, seed, ablation, n)
+    cached = _SAMPLES.get(key)
+    if cached is None or cached[0] is not puzzle.model:
+        batch = {k: v[:n] for k, v in tensors.items()}
+        source_batch = {k: v[n:] for k, v in tensors.items()}
+        hooks = {c.hook for c in space.all()} | {f"blocks.{l}.attn.hook_pattern" for l in range(space.n_layers)}
+        base = Intervener(puzzle.model, batch["tokens"], hooks, seed)
+        source = Intervener(puzzle.model, source_batch["tokens"], hooks, seed + 1)
+        cached = (puzzle.model, batch, source_batch, base, source, {})
+        while len(_SAMPLES) >= _SAMPLES_KEPT:
+            _SAMPLES.pop(next(iter(_SAMPLES)))
+        _SAMPLES[key] = cached
+    _, batch, source_batch, base, source, metrics = cached
+    base.generator.manual_seed(seed)
+    source.generator.manual_seed(seed + 1)
     metric = lambda logits, b: row_metric(puzzle.declaration.task, logits, b, puzzle.reference)  # noqa: E731
-    ctx = Context(space=space, spec=spec, ablation=ablation,
-                  base=Intervener(puzzle.model, batch["tokens"], hooks, seed),
-                  source=Intervener(puzzle.model, source_batch["tokens"], hooks, seed + 1),
+    ctx = Context(space=space, spec=puzzle.declaration.grading, ablation=ablation, base=base, source=source,
                   batch=batch, source_batch=source_batch, row_metric=metric,
-                  task_mask=task_mask(puzzle.declaration.task, batch), call=call,
-                  rng=np.random.default_rng(seed))
-    ctx.m_clean = ctx.metric(ctx.base.clean_logits)
-    everything = [Edit(c, torch.ones(space.n_ctx, dtype=torch.bool), ctx.base.ablated(c, ablation)) for c in space.all()]
-    ctx.m_empty = ctx.base.run([everything], ctx.metric)[0]
+                  task_mask=task_mask(puzzle.declaration.task, batch), call=call, rng=np.random.default_rng(seed))
+    if not metrics:
+        metrics["clean"] = ctx.metric(base.clean_logits)
+        everything = [Edit(c, torch.ones(space.n_ctx, dtype=torch.bool), base.ablated(c, ablation)) for c in space.all()]
+        metrics["empty"] = base.run([everything], ctx.metric)[0]
+        base.generator.manual_seed(seed)
+    ctx.m_clean, ctx.m_empty = metrics["clean"], metrics["empty"]
     return ctx
 
 

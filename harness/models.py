@@ -152,11 +152,12 @@ def load_pretrained(decl: Declaration, source: str | Path | None = None) -> nn.M
     name = str(source or decl.model.hf_name)
     try:
         model = TransformerBridge.boot_transformers(name, device="cpu")
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise DeclarationError(decl.path, "model.hf_name",
-                               f"names {name!r}, whose weights are not in the local Hugging Face cache ({exc.__class__.__name__}).",
-                               "Download them once on a machine with network access (huggingface-cli download "
-                               f"{name}) or pass a local folder.") from exc
+                               f"names {name!r}, which is not in the local Hugging Face cache or could not be loaded as a model "
+                               f"({exc.__class__.__name__}: {str(exc)[:200]}).",
+                               "Download the weights once on a machine with network access (huggingface-cli download "
+                               f"{name}) or pass a local folder that holds config.json and the weights.") from exc
     return model.eval()
 
 

@@ -65,6 +65,9 @@ def train(decl: Declaration, seed: int | None = None, steps: int | None = None,
                           "there is nothing to train.")
     seed = recipe.seed if seed is None else seed
     steps = recipe.steps if steps is None else steps
+    if seed < 0 or steps < 1:
+        raise PuzzleError(f"{decl.name}: training needs a seed >= 0 (negative seeds reach dev and evaluation data) "
+                          f"and at least one step; got seed {seed}, steps {steps}.")
     torch.manual_seed(seed)
     model = build_model(decl, seed=seed)
     frozen = frozen_parameters(model, recipe.frozen_at_zero)

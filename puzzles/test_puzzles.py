@@ -57,3 +57,45 @@ def test_task_performance(name):
         assert result["kl"] <= perf.max_kl, f"{where}: KL {result['kl']:.4f} > {perf.max_kl}"
     if perf.min_logit_diff is not None:
         assert result["logit_diff"] >= perf.min_logit_diff, f"{where}: logit diff {result['logit_diff']:.3f} < {perf.min_logit_diff}"
+
+
+# --- grading: the reference solves, every decoy fails for its stated reason -----------------------
+
+from pathlib import Path  # noqa: E402
+
+from harness.grader import grade  # noqa: E402
+from harness.hypothesis import load_hypothesis, module_attribute  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+REFERENCES = sorted((REPO / "solutions" / "reference").glob("*.py"))
+DECOYS = sorted(Path(__file__).parent.glob("*/decoys/*.py"))
+
+
+def _needs_weights(name: str) -> None:
+    decl = load_declaration_by_name(name)
+    if decl.model.kind == "pretrained" and not pretrained_available(decl.model.hf_name):
+        pytest.skip(f"{decl.model.hf_name} weights are not in the local Hugging Face cache")
+
+
+@pytest.mark.parametrize("path", REFERENCES, ids=lambda p: f"{p.stem}/reference")
+def test_reference_solves(path, load):
+    name = load_hypothesis(path).puzzle
+    _needs_weights(name)
+    report = grade(path, puzzle=load(name))
+    assert report.solved, "\n".join(report.failures)
+    assert report.score == 1.0
+
+
+@pytest.mark.parametrize("path", DECOYS, ids=lambda p: f"{p.parent.parent.name}/decoys/{p.name}")
+def test_decoy_fails(path, load):
+    name = path.parent.parent.name
+    _needs_weights(name)
+    expected = module_attribute(path, "EXPECTED_FAILURES")
+    assert expected, f"{path} must list EXPECTED_FAILURES: the checks it is written to fail"
+    report = grade(path, puzzle=load(name))
+    assert not report.solved, f"decoy {path.name} solved {name}: its thresholds or the decoy are wrong"
+    failed = {f for claim in report.claims for f in claim.failures}
+    if report.unexplained:
+        failed.add("coverage")
+    missing = [e for e in expected if e not in failed]
+    assert not missing, f"{path.name} did not fail {missing} as its docstring says; it failed {sorted(failed)}"

@@ -1,0 +1,79 @@
+"""Shared fixtures: copies of puzzle folders in tmp_path, edits of their puzzle.toml, checkpoints built on the spot.
+
+Tests never write into the real puzzles/ folder and never rely on the shipped checkpoints.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+
+torch.set_num_threads(min(2, torch.get_num_threads()))
+
+REPO = Path(__file__).resolve().parents[1]
+PUZZLES = REPO / "puzzles"
+
+
+def _set_line(folder: Path, key: str, line: str | None) -> Path:
+    """Replace the one line of folder/puzzle.toml that starts with `key =` by `line` (None deletes it)."""
+    path = folder / "puzzle.toml"
+    text = path.read_text(encoding="utf-8")
+    pattern = re.compile(rf"^{re.escape(key)} = .*\n", re.M)
+    assert len(pattern.findall(text)) == 1, f"expected exactly one `{key} = ...` line in {path}"
+    path.write_text(pattern.sub("" if line is None else line.replace("\\", "\\\\") + "\n", text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def puzzle_copy(tmp_path):
+    """copy(name) -> a copy of puzzles/<name> (without checkpoints) in tmp_path, usable with root=tmp_path."""
+
+    def copy(name: str) -> Path:
+        dest = tmp_path / name
+        shutil.copytree(PUZZLES / name, dest, ignore=shutil.ignore_patterns("*.safetensors", "__pycache__"))
+        return dest
+
+    return copy
+
+
+@pytest.fixture
+def checkpointed(puzzle_copy):
+    """checkpointed(name) -> (folder, model): a puzzle copy with a fresh checkpoint whose sha256 the toml records."""
+    from harness import load_declaration
+    from harness.models import build_model, save_checkpoint
+
+    def make(name: str, seed: int = 0):
+        folder = puzzle_copy(name)
+        decl = load_declaration(folder / "puzzle.toml")
+        model = build_model(decl, seed=seed)
+        digest = save_checkpoint(model, folder / decl.checkpoint.file)
+        _set_line(folder, "sha256", f'sha256 = "{digest}"')
+        return folder, model
+
+    return make
+
+
+def _assert_names(exc: BaseException, path: Path, field: str | None) -> None:
+    """The DeclarationError names the file and (when given) the dotted field, in its attributes and its message."""
+    message = str(exc)
+    assert Path(exc.path) == Path(path), message
+    assert str(path) in message, message
+    assert exc.field == field, message
+    if field is not None:
+        assert f"field `{field}`" in message, message
+
+
+@pytest.fixture
+def set_line():
+    """set_line(folder, key, line): replace (or with None delete) the single `key = ...` line of folder/puzzle.toml."""
+    return _set_line
+
+
+@pytest.fixture
+def assert_names():
+    """assert_names(exc, path, field): the DeclarationError names that file and field."""
+    return _assert_names

@@ -1,0 +1,71 @@
+"""The `interp-puzzles` command line: show, train and evaluate, and errors as exit code 2."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+import pytest
+
+import harness
+from harness import load_declaration
+from harness.cli import main
+from harness.models import build_model, save_checkpoint
+from harness.puzzle import puzzles_dir
+
+
+@pytest.mark.parametrize("name", harness.list_puzzles())
+def test_show_prints_statement_and_declaration(name, capsys):
+    assert main(["show", name]) == 0
+    out = capsys.readouterr().out
+    decl = load_declaration(puzzles_dir() / name / "puzzle.toml")
+    readme = decl.folder / "README.md"
+    assert (readme.read_text(encoding="utf-8") if readme.is_file() else decl.summary) in out
+    assert decl.path.read_text(encoding="utf-8") in out
+
+
+def test_show_unknown_puzzle_fails_with_its_name(capsys):
+    assert main(["show", "nope"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("error: ") and "'nope'" in captured.err and "bigram_0l" in captured.err
+
+
+def test_train_writes_checkpoint_and_prints_sha256(tmp_path, capsys):
+    out_file = tmp_path / "m.safetensors"
+    assert main(["train", "bigram_0l", "--steps", "5", "--out", str(out_file)]) == 0
+    out = capsys.readouterr().out
+    printed = re.search(r"wrote (.+)  sha256 ([0-9a-f]{64})", out)
+    assert printed and printed.group(1) == str(out_file)
+    assert printed.group(2) == hashlib.sha256(out_file.read_bytes()).hexdigest()
+    assert "5 steps" in out
+
+
+def test_train_pretrained_puzzle_is_an_error(capsys):
+    assert main(["train", "opposite_adjective_gpt2", "--steps", "1"]) == 2
+    assert "no training recipe" in capsys.readouterr().err
+
+
+def test_evaluate_a_given_checkpoint(tmp_path, capsys):
+    decl = load_declaration(puzzles_dir() / "bigram_0l" / "puzzle.toml")
+    path = tmp_path / "mine.safetensors"
+    save_checkpoint(build_model(decl, seed=0), path)
+    assert main(["evaluate", "bigram_0l", "--checkpoint", str(path), "--n", "64", "--seed", "5", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["puzzle"], result["n"], result["seed"]) == ("bigram_0l", 64, 5)
+    assert 0.0 <= result["accuracy"] <= 1.0 and result["kl"] > 0
+
+
+def test_evaluate_missing_checkpoint_is_an_error(tmp_path, capsys):
+    assert main(["evaluate", "bigram_0l", "--checkpoint", str(tmp_path / "none.safetensors")]) == 2
+    assert "checkpoint.file" in capsys.readouterr().err
+
+
+def test_evaluate_refuses_training_seeds(tmp_path, capsys):
+    decl = load_declaration(puzzles_dir() / "bigram_0l" / "puzzle.toml")
+    path = tmp_path / "mine.safetensors"
+    save_checkpoint(build_model(decl, seed=0), path)
+    seed = str(decl.data.train_seed)
+    assert main(["evaluate", "bigram_0l", "--checkpoint", str(path), "--n", "8", "--seed", seed]) == 2
+    assert "training range" in capsys.readouterr().err
