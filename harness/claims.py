@@ -344,9 +344,6 @@ def _path_hooks(ctx: Context, target: Component | str, delta: torch.Tensor) -> l
 
 def check_path(ctx: Context, index: int, claim: PathClaim) -> ClaimResult:
     source, target = ctx.space.parse(claim.source), ctx.space.parse_target(claim.target)
-    if target != "logits" and target.layer <= (source.layer if source.layer is not None else -1):
-        raise HypothesisError(f"Path claim {index}: {claim.target} is not downstream of {claim.source}; "
-                              "a path must go to a later layer or to the logits.")
     where = torch.zeros(ctx.space.n_ctx, dtype=torch.bool)
     where[list(source.positions) if source.positions is not None else slice(None)] = True
     total = ctx.base.run([[Edit(source, where, ctx.base.ablated(source, ctx.ablation))]], ctx.metric)[0]

@@ -112,3 +112,13 @@ class ComponentSpace:
         if component.kind in ("embed", "pos_embed"):
             raise HypothesisError(f"Path target {name!r} cannot be an embedding; use a head input, an MLP or 'logits'.")
         return component
+
+
+def check_downstream(source: Component, target: Component | str, claim: str) -> None:
+    """A path goes forward: to a later layer's head input, to an MLP of the same or a later layer, or to the logits."""
+    if target == "logits" or source.kind in ("embed", "pos_embed"):
+        return
+    later = target.layer > source.layer or (target.kind == "mlp" and source.kind == "head" and target.layer == source.layer)
+    if not later:
+        raise HypothesisError(f"{claim}: {target} is not downstream of {source}; a path must go to a later layer's "
+                              "head input, to an MLP after the source, or to 'logits'.")

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from .claims import CHECKS, CallFn, ClaimResult, Context
-from .components import ComponentSpace
+from .components import ComponentSpace, check_downstream
 from .hypothesis import FUNCTION_FIELDS, Hypothesis, HypothesisError, load_hypothesis
 from .interventions import ABLATIONS, Edit, Intervener
 from .metrics import row_metric, task_mask
@@ -68,7 +68,7 @@ def validate(hypothesis: Hypothesis, puzzle: Puzzle, space: ComponentSpace) -> N
         for name in names:
             space.parse(name)
         if claim.kind == "path":
-            space.parse_target(claim.target)
+            check_downstream(space.parse(claim.source), space.parse_target(claim.target), f"Path claim {i}")
         if claim.kind == "attention" and claim.queries is not None:
             bad = [q for q in claim.queries if not 0 <= q < space.n_ctx]
             if bad:
