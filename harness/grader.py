@@ -45,9 +45,20 @@ class GradeReport:
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["claims"] = [asdict(c) for c in self.claims]
-        return out
+        """Plain JSON-able data; NaN (a value that could not be computed) becomes None."""
+        return _json_safe(asdict(self))
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, float):
+        return None if value != value or value in (float("inf"), float("-inf")) else value
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, (np.floating, np.integer)):
+        return _json_safe(value.item())
+    return value
 
 
 def _in_process_caller(hypothesis: Hypothesis) -> CallFn:
