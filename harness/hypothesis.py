@@ -141,6 +141,15 @@ def load_hypothesis(path: Path | str) -> Hypothesis:
     return hypothesis
 
 
+def puzzle_data(puzzle: str):
+    """A puzzle's public data module (its `data.py`), e.g. to reuse its corpus or templates in a hypothesis."""
+    from .data import load_hook
+    from .puzzle import load_declaration_by_name
+
+    decl = load_declaration_by_name(puzzle)
+    return sys.modules[load_hook(decl, decl.data.generator, "data.generator").__module__]
+
+
 def module_attribute(path: Path | str, attribute: str, default: Any = None) -> Any:
     """A module-level attribute of a hypothesis file (used for decoys' EXPECTED_FAILURES)."""
     path = Path(path)

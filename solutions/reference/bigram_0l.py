@@ -9,16 +9,10 @@ distribution, and it accounts for the embedding, which is the only component.
 
 import numpy as np
 
-from harness.hypothesis import Algorithm, Circuit, Hypothesis
+from harness.hypothesis import Algorithm, Circuit, Hypothesis, puzzle_data
 
-# The training corpus, as published in the puzzle (puzzles/bigram_0l/data.py).
-CORPUS = (
-    "a model with no layers sees one character at a time. it turns that character into a vector, "
-    "then turns the vector into a guess about the next character. with nothing else to go on, "
-    "the best guess it can make is the one the text itself makes most often: after a space comes "
-    "a new word, after a dot comes a space, and after the letter q there is always a u. "
-    "so the whole model is a lookup table, squeezed through a narrow vector."
-)
+# The training corpus is public: the puzzle's data.py.
+CORPUS = puzzle_data("bigram_0l").CORPUS
 VOCAB = "".join(sorted(set(CORPUS)))
 
 

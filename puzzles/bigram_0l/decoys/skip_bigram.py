@@ -6,17 +6,12 @@ match the one-step table, not the two-step one.
 
 import numpy as np
 
-from harness.hypothesis import Algorithm, Circuit, Hypothesis
+from harness.hypothesis import Algorithm, Circuit, Hypothesis, puzzle_data
 
 EXPECTED_FAILURES = ["algorithm"]
 
-CORPUS = (
-    "a model with no layers sees one character at a time. it turns that character into a vector, "
-    "then turns the vector into a guess about the next character. with nothing else to go on, "
-    "the best guess it can make is the one the text itself makes most often: after a space comes "
-    "a new word, after a dot comes a space, and after the letter q there is always a u. "
-    "so the whole model is a lookup table, squeezed through a narrow vector."
-)
+# The training corpus is public: the puzzle's data.py.
+CORPUS = puzzle_data("bigram_0l").CORPUS
 VOCAB = "".join(sorted(set(CORPUS)))
 
 
