@@ -10,7 +10,17 @@
 
 from .declaration import Declaration, load_declaration
 from .errors import DeclarationError, PuzzleError
-from .puzzle import Puzzle, list_puzzles, load_puzzle
+from .registry import list_puzzles
+
+
+def __getattr__(name: str):
+    """Puzzle and load_puzzle import torch; load them on first use so `harness.hypothesis` stays light."""
+    if name in ("Puzzle", "load_puzzle"):
+        from . import puzzle
+
+        return getattr(puzzle, name)
+    raise AttributeError(f"module 'harness' has no attribute {name!r}")
+
 
 __all__ = ["Declaration", "DeclarationError", "Puzzle", "PuzzleError", "list_puzzles", "load_declaration", "load_puzzle"]
 __version__ = "0.1.0"

@@ -155,7 +155,8 @@ def check_circuit(ctx: Context, index: int, claim: Circuit) -> ClaimResult:
         failures.append("circuit.minimality")
     if percentile < spec.baseline_percentile:
         failures.append("circuit.baseline")
-    message = (f"faithfulness {value:.3f} (threshold {spec.faithfulness}) under {ctx.ablation} ablation; "
+    others = ", ".join(f"{a} {v:.3f}" for a, v in by_ablation.items() if a != ctx.ablation)
+    message = (f"faithfulness {value:.3f} (threshold {spec.faithfulness}) under {ctx.ablation} ablation ({others}); "
                + (f"not needed (removing each lowers faithfulness by less than δ={spec.delta}): {', '.join(unneeded)}; "
                   if unneeded else "every component needed; ")
                + f"does at least as well as {percentile:.0%} of {len(random_values)} random circuits of {size} units.")

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
-import torch
 
 from .declaration import Declaration
 from .errors import DeclarationError
@@ -135,7 +134,9 @@ def tokenize_prompts(decl: Declaration, ds: Any, tokenizer: Any) -> Any:
     })
 
 
-def to_tensors(columns: dict[str, np.ndarray]) -> dict[str, torch.Tensor]:
+def to_tensors(columns: dict[str, np.ndarray]) -> dict:
     """Numeric numpy columns as torch tensors (text columns are dropped)."""
+    import torch
+
     return {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in columns.items()
             if isinstance(v, np.ndarray) and v.dtype != object and (np.issubdtype(v.dtype, np.number) or v.dtype == bool)}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -11,24 +10,11 @@ import torch
 from torch import nn
 
 from .data import call_generator, load_hook, to_tensors, tokenize_prompts, validate_columns
-from .declaration import Declaration, load_declaration
+from .declaration import Declaration
 from .errors import PuzzleError
 from .metrics import task_scores
 from .models import load_checkpoint, load_pretrained
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-
-
-def puzzles_dir() -> Path:
-    """Where puzzles live: $INTERP_PUZZLES_DIR, else the checkout's `puzzles/` folder."""
-    return Path(os.environ.get("INTERP_PUZZLES_DIR", REPO_ROOT / "puzzles"))
-
-
-def list_puzzles(root: Path | None = None) -> list[str]:
-    """Names of all puzzles (folders holding a puzzle.toml), sorted."""
-    root = root or puzzles_dir()
-    return sorted(p.parent.name for p in root.glob("*/puzzle.toml"))
-
+from .registry import REPO_ROOT, list_puzzles, load_declaration_by_name, puzzles_dir  # noqa: F401 (re-exported)
 
 class Puzzle:
     """One puzzle: `.model`, `.generate(n, seed)`, `.evaluate(n=..., seed=...)` and its `.declaration`."""
@@ -121,15 +107,6 @@ class Puzzle:
 
     def _repr_markdown_(self) -> str:
         return f"**{self.name}** (v{self.version}, {self.declaration.difficulty}): {self.declaration.summary}\n\n`{self!r}`"
-
-
-def load_declaration_by_name(name: str, root: Path | None = None) -> Declaration:
-    root = root or puzzles_dir()
-    path = root / name / "puzzle.toml"
-    if not path.is_file():
-        known = ", ".join(list_puzzles(root)) or "none"
-        raise PuzzleError(f"There is no puzzle named {name!r} in {root} (no {path}). Known puzzles: {known}.")
-    return load_declaration(path)
 
 
 def load_puzzle(name: str, *, checkpoint: Path | str | None = None, model_source: str | Path | None = None,

@@ -1,0 +1,31 @@
+"""Where puzzles live and how they are found by name (no torch import: cheap for worker processes)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .declaration import Declaration, load_declaration
+from .errors import PuzzleError
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def puzzles_dir() -> Path:
+    """Where puzzles live: $INTERP_PUZZLES_DIR, else the checkout's `puzzles/` folder."""
+    return Path(os.environ.get("INTERP_PUZZLES_DIR", REPO_ROOT / "puzzles"))
+
+
+def list_puzzles(root: Path | None = None) -> list[str]:
+    """Names of all puzzles (folders holding a puzzle.toml), sorted."""
+    root = root or puzzles_dir()
+    return sorted(p.parent.name for p in root.glob("*/puzzle.toml"))
+
+
+def load_declaration_by_name(name: str, root: Path | None = None) -> Declaration:
+    root = root or puzzles_dir()
+    path = root / name / "puzzle.toml"
+    if not path.is_file():
+        known = ", ".join(list_puzzles(root)) or "none"
+        raise PuzzleError(f"There is no puzzle named {name!r} in {root} (no {path}). Known puzzles: {known}.")
+    return load_declaration(path)
