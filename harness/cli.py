@@ -135,21 +135,20 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def cmd_leaderboard(args: argparse.Namespace) -> int:
-    """Until grading lands: list and evaluate every puzzle, and write leaderboard/PUZZLES.md."""
-    from .puzzle import REPO_ROOT
-    from .results_io import write_text_atomic
+    """Grade every submission and baseline (reusing unchanged results) and write the leaderboard files."""
+    from .leaderboard import build
 
-    rows = [_overview_row(name) for name in list_puzzles()]
-    text = _format_rows(rows)
-    print(text)
-    out = Path(args.out) if args.out else REPO_ROOT / "leaderboard"
-    write_text_atomic(out / "puzzles.json", json.dumps(rows, indent=2) + "\n")
-    write_text_atomic(out / "PUZZLES.md", "# Puzzles\n\nMeasured by `make leaderboard`.\n\n"
-                      + tabulate([[r["name"], r["difficulty"], r["layers"], r["heads"], r["parameters"],
-                                   "—" if r["accuracy"] is None else f"{r['accuracy']:.2%}", r.get("note", "")] for r in rows],
-                                 headers=["name", "difficulty", "layers", "heads", "parameters", "accuracy", "note"],
-                                 tablefmt="github") + "\n")
-    print(f"\nwrote {out / 'PUZZLES.md'} and {out / 'puzzles.json'}")
+    summary = build(out=args.out, n_jobs=args.jobs, force=args.force)
+    from .leaderboard_render import rank
+
+    rows = rank(summary["results"], summary["puzzles"])
+    print(tabulate([[r["rank"], r["solver"], r["method"], r["solved"], f"{r['mean_score']:.3f}"] for r in rows],
+                   headers=["rank", "solver", "method", "puzzles solved", "mean score"]))
+    for note in summary["notes"]:
+        print(f"note: {note}")
+    out = summary["out"]
+    print(f"\ngraded {summary['graded']}, reused {summary['reused']}; wrote {out / 'LEADERBOARD.md'}, "
+          f"{out / 'index.html'} and {out / 'results'}/")
     return 0
 
 
@@ -184,8 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="grade against another checkpoint of the same architecture (safetensors or a weights-only state dict)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_grade)
-    p = sub.add_parser("leaderboard", help="evaluate every puzzle and write the leaderboard files")
+    p = sub.add_parser("leaderboard", help="grade every submission and baseline; write the leaderboard")
     p.add_argument("--out", default=None, help="output folder (default: leaderboard/)")
+    p.add_argument("--jobs", type=int, default=1, help="grade in this many worker processes")
+    p.add_argument("--force", action="store_true", help="regrade everything, reusing no stored result")
     p.set_defaults(func=cmd_leaderboard)
     return parser
 

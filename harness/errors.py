@@ -19,3 +19,7 @@ class DeclarationError(PuzzleError):
         self.fix = fix
         where = f"{self.path}" + (f", field `{field}`" if field else "")
         super().__init__(f"{where}: {problem} {fix}")
+
+
+class SubmissionError(Exception):
+    """A submission could not be run: it timed out, ran out of memory, crashed, or failed to import."""

@@ -20,7 +20,8 @@ import torch
 
 from .claims import CHECKS, CallFn, ClaimResult, Context
 from .components import ComponentSpace, check_downstream
-from .hypothesis import FUNCTION_FIELDS, Hypothesis, HypothesisError, load_hypothesis
+from .errors import SubmissionError
+from .hypothesis import CLAIM_TYPES, FUNCTION_FIELDS, Hypothesis, HypothesisError, load_hypothesis
 from .interventions import ABLATIONS, Edit, Intervener
 from .metrics import row_metric, task_mask
 from .puzzle import Puzzle, load_puzzle
@@ -73,9 +74,19 @@ def validate(hypothesis: Hypothesis, puzzle: Puzzle, space: ComponentSpace) -> N
         raise HypothesisError(f"The hypothesis is for puzzle {hypothesis.puzzle!r}, but it is being graded on "
                               f"{puzzle.name!r}. Set Hypothesis(puzzle={puzzle.name!r}) or grade it on its own puzzle.")
     for i, claim in enumerate(hypothesis.claims):
+        if not isinstance(claim, CLAIM_TYPES):
+            raise HypothesisError(f"Claim {i} is a {type(claim).__name__}, not one of "
+                                  f"{', '.join(t.__name__ for t in CLAIM_TYPES)}. Use the classes in harness.hypothesis.")
+        for attr in FUNCTION_FIELDS.get(claim.kind, ()):
+            if not callable(getattr(claim, attr)):
+                raise HypothesisError(f"Claim {i} ({claim.kind}) field `{attr}` is not callable. Pass a function.")
+        if claim.kind == "attention" and space.parse(claim.head).kind != "head":
+            raise HypothesisError(f"Attention claim {i} names {claim.head!r}, which is not an attention head (e.g. L1H0).")
         names = {"circuit": lambda c: list(c.components), "attention": lambda c: [c.head],
                  "scrubbing": lambda c: [c.component], "path": lambda c: [c.source],
                  "algorithm": lambda c: list(c.explains), "interchange": lambda c: [c.component]}[claim.kind](claim)
+        if claim.kind == "circuit" and not names:
+            raise HypothesisError(f"Circuit claim {i} lists no components; name at least one.")
         for name in names:
             space.parse(name)
         if claim.kind == "path":
@@ -154,7 +165,8 @@ def _score(puzzle: Puzzle, results: list[ClaimResult], space: ComponentSpace) ->
         if not ok:
             failures.append(f"Required question unanswered: {question.question} (a passing {' / '.join(question.kinds)} "
                             f"claim about {question.component}).")
-    required_part = answered / len(spec.required) if spec.required else 1.0
+    # with no required questions the part is earned by having any passing claim, so an empty hypothesis scores 0
+    required_part = answered / len(spec.required) if spec.required else float(len(failing) < len(results))
     parts = {"circuit": circuit_part, "coverage": coverage_part, "claims": claims_part, "required": required_part}
     score = float(np.mean(list(parts.values())))
     solved = not failures and score == 1.0
@@ -193,7 +205,7 @@ def grade(hypothesis: Hypothesis | Path | str, *, puzzle: Puzzle | None = None, 
     for index, claim in enumerate(hypothesis.claims):
         try:
             results.append(CHECKS[claim.kind](ctx, index, claim))
-        except HypothesisError:
+        except (HypothesisError, SubmissionError):
             raise
         except Exception as exc:  # noqa: BLE001 - a solver's function failed on the grader's inputs
             fields = FUNCTION_FIELDS.get(claim.kind, ())

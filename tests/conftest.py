@@ -1,10 +1,12 @@
 """Shared fixtures: copies of puzzle folders in tmp_path, edits of their puzzle.toml, checkpoints built on the spot.
 
-Tests never write into the real puzzles/ folder and never rely on the shipped checkpoints.
+Tests never write into the real puzzles/ folder. Only the grading tests (test_grader.py, test_components.py,
+benchmarks/) use the shipped checkpoints, through the session-wide `shipped` fixture.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 from pathlib import Path
@@ -77,3 +79,16 @@ def set_line():
 def assert_names():
     """assert_names(exc, path, field): the DeclarationError names that file and field."""
     return _assert_names
+
+
+@functools.lru_cache(maxsize=None)
+def _shipped_puzzle(name: str):
+    import harness
+
+    return harness.load_puzzle(name)
+
+
+@pytest.fixture(scope="session")
+def shipped():
+    """shipped(name) -> the puzzle with its shipped checkpoint, loaded once per session; do not modify it."""
+    return _shipped_puzzle

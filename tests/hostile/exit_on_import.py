@@ -1,0 +1,5 @@
+"""Exits the process while being imported."""
+
+import sys
+
+sys.exit(3)

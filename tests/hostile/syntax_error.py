@@ -1,0 +1,3 @@
+"""Does not parse."""
+
+hypothesis = Hypothesis(puzzle="bigram_0l", claims=[

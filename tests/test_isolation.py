@@ -1,0 +1,340 @@
+"""Submissions are imported only in an isolated worker (harness.isolation / harness.worker).
+
+Each hostile module in tests/hostile/ misbehaves in one way. In every case the grading process is unaffected:
+the failure is a SubmissionError whose sentence names the file and the cause (or the misbehaviour has no
+effect), the worker's whole process group is gone and its folder removed, the module was never imported here,
+and the reference graded right afterwards through the same machinery still solves with the same results.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+import harness
+import harness.claims
+import harness.grader
+from harness.errors import SubmissionError
+from harness.grader import grade
+from harness.hypothesis import Hypothesis
+from harness.isolation import IsolatedSubmission, RemoteFunction, decode_array, encode_array, grade_isolated
+from harness.registry import REPO_ROOT
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+REFERENCE = REPO_ROOT / "solutions" / "reference"
+LEADERBOARD = REPO_ROOT / "leaderboard"
+LIMITS = {"import_timeout_s": 30, "call_timeout_s": 15, "total_timeout_s": 120}  # generous; hostile cases tighten one
+
+
+@functools.lru_cache(maxsize=None)
+def puzzle(name: str):
+    return harness.load_puzzle(name)
+
+
+def comparable(report) -> dict:
+    data = report.to_dict()
+    data.pop("seconds")
+    return data
+
+
+@functools.lru_cache(maxsize=None)
+def in_process(name: str) -> dict:
+    return comparable(grade(REFERENCE / f"{name}.py", puzzle=puzzle(name)))
+
+
+def assert_never_imported_here(path: Path) -> None:
+    for module in list(sys.modules.values()):
+        file = getattr(module, "__file__", None)
+        assert not (file and Path(file).resolve() == path.resolve()), f"{path} was imported by the grading process"
+
+
+def assert_worker_gone(submission: IsolatedSubmission) -> None:
+    assert submission._worker.reaped
+    with pytest.raises(ProcessLookupError):
+        os.killpg(submission.pid, 0)  # nothing left in the worker's process group
+    assert not os.path.exists(submission._worker.workdir)
+
+
+def assert_reference_still_solves() -> None:
+    """A well-behaved submission graded right after: solved, and identical to grading it in-process."""
+    report = grade_isolated(REFERENCE / "bigram_0l.py", puzzle("bigram_0l"), **LIMITS)
+    assert report.solved and report.score == 1.0, report.failures
+    assert comparable(report) == in_process("bigram_0l")
+
+
+def hostile_failure(name: str, **limits) -> tuple[SubmissionError, IsolatedSubmission]:
+    """Grade tests/hostile/<name>.py in isolation; it must end in a SubmissionError naming the file."""
+    path = HOSTILE / f"{name}.py"
+    with IsolatedSubmission(path, **{**LIMITS, **limits}) as submission:
+        with pytest.raises(SubmissionError) as info:
+            grade(submission.hypothesis(), puzzle=puzzle("bigram_0l"), call=submission.call)
+    error = info.value
+    message = str(error)
+    assert str(path) in message, message
+    assert message.rstrip().endswith("."), message
+    assert error.path == path and error.reason, message
+    assert submission.failure is error
+    assert_worker_gone(submission)
+    assert_never_imported_here(path)
+    return error, submission
+
+
+# --- hostile cases -------------------------------------------------------------------------------------------------
+
+def test_endless_import_times_out():
+    error, _ = hostile_failure("import_loop", import_timeout_s=2)
+    assert error.reason == "timeout"
+    assert "did not answer within 2 s (wall-clock limit) while being imported" in str(error)
+    assert_reference_still_solves()
+
+
+def test_endless_function_times_out():
+    error, submission = hostile_failure("function_loop", call_timeout_s=2)
+    assert error.reason == "timeout"
+    assert "did not answer within 2 s (wall-clock limit) while running claim 1 (algorithm) `predict`" in str(error)
+    with pytest.raises(SubmissionError) as again:  # a failed worker stays failed
+        submission.call(1, "predict", (np.zeros((1, 32), dtype=np.int64),))
+    assert again.value is error
+    assert_reference_still_solves()
+
+
+def test_endless_function_stops_at_the_total_limit():
+    error, _ = hostile_failure("function_loop", call_timeout_s=60, total_timeout_s=3)
+    assert error.reason == "timeout"
+    assert "used up its total time limit of 3 s while running claim 1" in str(error)
+    assert_reference_still_solves()
+
+
+def test_huge_allocation_on_import_runs_out_of_memory():
+    error, _ = hostile_failure("memory_import", memory_bytes=2 * 2**30)
+    assert error.reason == "memory"
+    assert "ran out of memory (limit 2 GiB) while being imported" in str(error)
+    assert_reference_still_solves()
+
+
+def test_huge_allocation_in_a_function_runs_out_of_memory():
+    error, _ = hostile_failure("memory_call", memory_bytes=2 * 2**30)
+    assert error.reason == "memory"
+    assert "ran out of memory (limit 2 GiB) while running claim 1 (algorithm) `predict`" in str(error)
+    assert_reference_still_solves()
+
+
+def test_sys_exit_on_import():
+    error, _ = hostile_failure("exit_on_import")
+    assert error.reason == "exit"
+    assert "exited with code 3 while being imported (it calls sys.exit or os._exit?)" in str(error)
+    assert_reference_still_solves()
+
+
+def test_os_exit_in_a_function():
+    error, _ = hostile_failure("os_exit_in_function")
+    assert error.reason == "exit"
+    assert "exited with code 0 while running claim 1 (algorithm) `predict`" in str(error)
+    assert_reference_still_solves()
+
+
+def test_segfault_in_a_function():
+    error, _ = hostile_failure("segfault")
+    assert error.reason == "signal"
+    assert "was killed by signal SIGSEGV while running claim 1 (algorithm) `predict`" in str(error)
+    assert "segfault.py" in str(error).split("stderr ended with:")[-1]  # faulthandler's traceback is quoted
+    assert_reference_still_solves()
+
+
+def test_exception_on_import():
+    error, _ = hostile_failure("raises_on_import")
+    assert error.reason == "import"
+    assert "raised ValueError on import: boom at import time." in str(error)
+    assert_reference_still_solves()
+
+
+def test_syntax_error():
+    error, _ = hostile_failure("syntax_error")
+    assert error.reason == "import"
+    assert "raised SyntaxError on import:" in str(error) and "(line 3)" in str(error)
+    assert_reference_still_solves()
+
+
+def test_ordinary_exception_in_a_function_fails_only_its_claim():
+    report = grade_isolated(HOSTILE / "raising_function.py", puzzle("bigram_0l"), **LIMITS)
+    circuit, algorithm = report.claims
+    assert circuit.passed
+    assert not algorithm.passed and algorithm.failures == ["algorithm.error"]
+    assert "ValueError: this predict always fails" in algorithm.message
+    assert not report.solved
+    assert_reference_still_solves()
+
+
+def test_monkeypatching_and_junk_output_stay_in_the_worker():
+    before = in_process("bigram_0l")
+    mean, add, grade_fn, checks = np.mean, torch.Tensor.__add__, harness.grader.grade, dict(harness.claims.CHECKS)
+    path = HOSTILE / "monkeypatcher.py"
+    with IsolatedSubmission(path, **LIMITS) as submission:
+        hypothesis = submission.hypothesis()
+        assert hypothesis.metadata == {"ok": [1, 2.5, "x"]}  # what is not plain JSON is dropped
+        report = grade(hypothesis, puzzle=puzzle("bigram_0l"), call=submission.call)
+    assert report.solved and report.score == 1.0, report.failures  # its own functions still work
+    assert_never_imported_here(path)
+    assert_worker_gone(submission)
+    assert (np.mean, torch.Tensor.__add__, harness.grader.grade) == (mean, add, grade_fn)
+    assert harness.claims.CHECKS == checks and np.mean([1.0, 3.0]) == 2.0
+    assert (torch.ones(2) + 1).tolist() == [2.0, 2.0]
+    after = comparable(grade(REFERENCE / "bigram_0l.py", puzzle=puzzle("bigram_0l")))
+    assert after == before
+    assert_reference_still_solves()
+
+
+@pytest.fixture
+def victims(tmp_path, monkeypatch):
+    """Files outside the worker's folder (one in leaderboard/) that hostile modules try to change or remove."""
+    names = [tmp_path / "victim.txt", LEADERBOARD / f".isolation-test-victim-{os.getpid()}"]
+    for victim in names:
+        victim.write_text("keep me")
+    monkeypatch.setenv("HOSTILE_VICTIMS", os.pathsep.join(map(str, names)))
+    yield names
+    names[1].unlink(missing_ok=True)
+
+
+def kernel_sandbox_report() -> dict:
+    """What the worker enforces here, from a submission that fails at once (the report comes before its import)."""
+    with IsolatedSubmission(HOSTILE / "raises_on_import.py", **LIMITS) as submission:
+        with pytest.raises(SubmissionError):
+            submission.hypothesis()
+    return submission.sandbox
+
+
+def assert_untouched(victims: list[Path]) -> None:
+    for victim in victims:
+        assert victim.read_text() == "keep me" and victim.stat().st_mode & 0o600 == 0o600
+        assert not Path(f"{victim}.moved").exists()
+    for name in ("evil.txt", "evil_dir", "evil_link", "evil_copy.py", "evil_native.txt"):
+        assert not os.path.lexists(LEADERBOARD / name), f"leaderboard/{name} was created"
+
+
+# The audit hook alone (kernel_sandbox=False) must refuse what Python code does; Landlock backs it up where the
+# kernel has it, and is the only thing that stops native code (test_native_code_is_stopped_by_the_kernel_sandbox).
+LAYERS = pytest.mark.parametrize("kernel_sandbox", [True, False], ids=["audit+landlock", "audit-hook-only"])
+
+
+@LAYERS
+def test_writing_into_the_leaderboard_is_refused(victims, kernel_sandbox):
+    error, _ = hostile_failure("leaderboard_writer", kernel_sandbox=kernel_sandbox)
+    message = str(error)
+    assert error.reason == "import"
+    assert "raised PermissionError on import: all refused as they should be" in message, message
+    assert "write ./scratch.txt: DONE" in message and message.count("DONE") == 1  # only in its own folder
+    assert_untouched(victims)
+    assert_reference_still_solves()
+
+
+@LAYERS
+def test_reading_the_checkpoint_is_refused(kernel_sandbox):
+    error, _ = hostile_failure("checkpoint_reader", kernel_sandbox=kernel_sandbox)
+    assert error.reason == "import"
+    assert "raised PermissionError on import: reading" in str(error)
+    assert "model.safetensors" in str(error)
+    assert_reference_still_solves()
+
+
+@LAYERS
+def test_programs_fork_signals_network_and_limits_are_refused(kernel_sandbox):
+    error, _ = hostile_failure("process_escape", kernel_sandbox=kernel_sandbox)
+    message = str(error)
+    assert "raised PermissionError on import: all refused as they should be" in message, message
+    for what in ("subprocess.run", "os.system", "_posixsubprocess.fork_exec", "os.fork", "os.kill(parent, 0)", "connect", "raise RLIMIT_AS",
+                 "gc.get_objects"):
+        assert f"{what}" in message
+    assert_reference_still_solves()
+
+
+def test_native_code_is_stopped_by_the_kernel_sandbox(victims):
+    """ctypes and C/Rust extensions bypass the audit hook; Landlock (where the kernel has it) refuses them."""
+    sandbox = kernel_sandbox_report()
+    if not sandbox.get("landlock_signals"):  # pragma: no cover - depends on the kernel
+        pytest.skip(f"Landlock ABI {sandbox.get('landlock')} ({sandbox.get('landlock_error', 'ABI 6 scopes signals')}):"
+                    " native code in a submission could get past some of the sandbox here, so this module is not run")
+    assert sandbox["landlock_reads_limited"]
+    error, _ = hostile_failure("native_escape")
+    message = str(error)
+    assert "raised PermissionError on import: all refused as they should be" in message, message
+    assert "safetensors (Rust) read of the checkpoint: refused" in message
+    assert_untouched(victims)
+    assert_reference_still_solves()
+
+
+def test_forged_protocol_frames_are_rejected():
+    error, _ = hostile_failure("protocol_forger")
+    assert error.reason == "protocol"
+    assert "sent the grader a malformed reply while running claim 1 (algorithm) `predict`" in str(error)
+    assert_reference_still_solves()
+
+
+# --- the well-behaved path -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["bigram_0l", "rederive_position"])
+def test_isolated_grade_equals_in_process_grade(name):
+    path = REFERENCE / f"{name}.py"
+    report = grade_isolated(path, puzzle(name), **LIMITS)
+    assert report.solved and report.score == 1.0, report.failures
+    assert comparable(report) == in_process(name)
+    assert_never_imported_here(path)
+
+
+def test_rebuilt_hypothesis_has_stub_functions():
+    with IsolatedSubmission(REFERENCE / "rederive_position.py", **LIMITS) as submission:
+        hypothesis = submission.hypothesis()
+        assert isinstance(hypothesis, Hypothesis) and hypothesis.puzzle == "rederive_position"
+        attention = hypothesis.claims[3]
+        assert attention.kind == "attention" and attention.queries == list(range(1, 10))
+        assert isinstance(attention.rule, RemoteFunction)
+        with pytest.raises(RuntimeError, match="runs only inside its isolated worker"):
+            attention.rule(np.zeros((1, 10), dtype=np.int64))
+        tokens = np.arange(20).reshape(2, 10)
+        previous = submission.call(4, "variable", (tokens,))
+        assert previous.dtype == np.int64 and previous[:, 1:].tolist() == tokens[:, :-1].tolist()
+        with pytest.raises(ValueError, match="no function `rule`"):
+            submission.call(0, "rule", (tokens,))
+        assert submission.sandbox.get("audit_hook") is True
+    assert_worker_gone(submission)
+
+
+def test_garbage_collection_reaps_the_worker():
+    submission = IsolatedSubmission(REFERENCE / "bigram_0l.py", **LIMITS)
+    pid, workdir = submission.pid, submission._worker.workdir
+    del submission
+    gc.collect()
+    with pytest.raises(ProcessLookupError):
+        os.killpg(pid, 0)
+    assert not os.path.exists(workdir)
+
+
+def test_arrays_round_trip_and_bad_arrays_are_rejected():
+    from harness.isolation import _Malformed
+
+    for value in (np.arange(6, dtype=np.int32).reshape(2, 3), np.array([True, False]), np.linspace(0, 1, 5),
+                  np.zeros((0, 4), dtype=np.uint8), np.float32(2.5)):
+        back = decode_array(encode_array(value))
+        assert back.dtype == value.dtype and back.shape == np.shape(value) and (back == value).all()
+        assert back.flags.writeable
+    assert decode_array(encode_array(np.arange(3, dtype=np.uint32))).dtype == np.int64
+    good = encode_array(np.arange(4))
+    bad = [
+        {"__ndarray__": {**good["__ndarray__"], "dtype": "object"}},
+        {"__ndarray__": {**good["__ndarray__"], "shape": [5]}},  # wrong byte count
+        {"__ndarray__": {**good["__ndarray__"], "shape": [10**9, 10**9]}},  # too large
+        {"__ndarray__": {**good["__ndarray__"], "shape": [True, 4]}},
+        {"__ndarray__": {**good["__ndarray__"], "b64": "!!"}},
+        {"__ndarray__": {**good["__ndarray__"], "extra": 1}},
+        {"__ndarray__": {"dtype": "bool", "shape": [1], "b64": "Ag=="}},  # a bool byte of 2
+        [1, 2, 3],
+    ]
+    for obj in bad:
+        with pytest.raises(_Malformed):
+            decode_array(obj)

@@ -1,0 +1,444 @@
+"""The leaderboard renderer on a fixed sample of result files (tests/fixtures/results_sample/<solver>/<puzzle>.json).
+
+The sample: 4 solvers x 3 puzzles. `reference` (human) solves all three; `xss_probe` (human) has a display name,
+link and messages full of markup and solves one; `auto_circuit` (automated) solves one, errors on one and has
+no result for bigram_0l; `random_baseline` (baseline) solves none but has a higher mean score than
+auto_circuit, so it proves that puzzles solved come before the mean score.
+
+The page is checked twice: parsed with html.parser (always), and in headless Chromium through Selenium when
+/usr/bin/chromium, /usr/bin/chromedriver and selenium are present (.ci/run installs them in CI).
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import importlib.util
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from harness.leaderboard_render import X_MAX, X_MIN, rank, render_html, render_markdown
+
+SAMPLE = Path(__file__).parent / "fixtures" / "results_sample"
+PUZZLES = ["rederive_position", "previous_token_mlp", "bigram_0l"]
+GENERATED = "2026-12-01T12:00:00+00:00"
+COMMIT = "0123abc"
+XSS_NAME = '<script>alert("pwned")</script> & <b>Co</b>'
+RANKED = ["reference", "xss_probe", "auto_circuit", "random_baseline"]  # solved 3, 1, 1, 0
+BY_MEAN_ASC = ["auto_circuit", "random_baseline", "xss_probe", "reference"]  # 0.283, 0.350, 0.367, 0.950
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+
+
+def load_sample() -> list[dict]:
+    files = sorted(SAMPLE.glob("*/*.json"))
+    assert len(files) == 10, files
+    return [json.loads(f.read_text(encoding="utf-8")) for f in files]
+
+
+@pytest.fixture(scope="module")
+def results():
+    return load_sample()
+
+
+def ok_claims(results, puzzle):
+    """The claims the chart of `puzzle` should draw: those of every non-error result on it."""
+    return [c for r in results if r["puzzle"] == puzzle and r["status"] == "ok" for c in r["claims"]]
+
+
+# ------------------------------------------------------------------------------------------------ rank
+
+
+def test_rank_orders_by_solved_then_mean_then_name(results):
+    rows = rank(results, PUZZLES)
+    assert [r["solver"] for r in rows] == RANKED
+    assert [r["rank"] for r in rows] == [1, 2, 3, 4]
+    assert [r["solved"] for r in rows] == [3, 1, 1, 0]
+    means = {r["solver"]: r["mean_score"] for r in rows}
+    assert means["reference"] == pytest.approx((1.0 + 0.95 + 0.9) / 3)
+    assert means["auto_circuit"] == pytest.approx(0.85 / 3)  # error and missing puzzle count as 0
+    assert means["random_baseline"] == pytest.approx((0.3 + 0.3 + 0.45) / 3)
+    assert means["random_baseline"] > means["auto_circuit"]  # ...and it still ranks below: fewer solved
+
+    auto = rows[2]
+    assert auto["method"] == "automated" and not auto["baseline"] and auto["link"] is None
+    assert auto["puzzles"]["bigram_0l"] == pytest.approx({
+        "score": 0.0, "solved": False, "status": "missing", "error": None,
+        "claims_passed": 0, "claims_total": 0, "first_failure": ""})
+    err = auto["puzzles"]["previous_token_mlp"]
+    assert err["status"] == "error" and err["score"] == 0.0 and not err["solved"]
+    assert "out of range" in err["error"]
+    assert auto["puzzles"]["rederive_position"]["claims_passed"] == 2
+    assert auto["puzzles"]["rederive_position"]["claims_total"] == 3
+    assert rows[3]["baseline"] and rows[3]["method"] == "baseline"
+    assert rows[1]["display_name"] == XSS_NAME
+
+
+def test_rank_edge_cases(results):
+    res = copy.deepcopy(results)
+    # an error result counts as 0 even if it carries a score; the newest of two results for a pair wins
+    for r in res:
+        if r["solver"] == "auto_circuit" and r["puzzle"] == "previous_token_mlp":
+            r["score"], r["solved"] = 0.99, True
+    newer = copy.deepcopy(next(r for r in res if r["solver"] == "random_baseline" and r["puzzle"] == "bigram_0l"))
+    newer.update(score=0.0, date="2027-01-01T00:00:00+00:00")
+    rows = {r["solver"]: r for r in rank([newer, *res], PUZZLES)}
+    assert rows["auto_circuit"]["puzzles"]["previous_token_mlp"]["score"] == 0.0
+    assert rows["auto_circuit"]["solved"] == 1
+    assert rows["random_baseline"]["puzzles"]["bigram_0l"]["score"] == 0.0
+    # results for puzzles outside the list are ignored; the mean is over the listed puzzles only
+    rows = rank(res, ["bigram_0l"])
+    assert [r["solver"] for r in rows] == ["reference", "random_baseline"]
+    # equal solved and mean share a rank; the name breaks the tie in the order
+    twin = copy.deepcopy([r for r in res if r["solver"] == "random_baseline"])
+    for r in twin:
+        r["solver"], r["display_name"] = "another_baseline", "Another"
+    rows = rank(res + twin, PUZZLES)
+    assert [(r["rank"], r["solver"]) for r in rows][-2:] == [(4, "another_baseline"), (4, "random_baseline")]
+    assert rank([], PUZZLES) == []
+
+
+# -------------------------------------------------------------------------------------------- markdown
+
+
+def table_rows(block: str) -> list[list[str]]:
+    """Cells of a GitHub table (pipes escaped as \\| stay inside their cell), separator row dropped."""
+    rows = []
+    for line in block.strip().splitlines():
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+        if not all(re.fullmatch(r":?-+:?", c) for c in cells):
+            rows.append(cells)
+    return rows
+
+
+def test_markdown(results):
+    md = render_markdown(results, PUZZLES, GENERATED, COMMIT)
+    assert md.startswith("# Leaderboard\n")
+    assert "`make leaderboard`" in md and GENERATED in md and COMMIT in md
+    sections = md.split("\n## ")
+    assert [s.splitlines()[0] for s in sections[1:]] == PUZZLES
+
+    summary = table_rows(sections[0][sections[0].index("|"):])
+    assert summary[0] == ["rank", "solver", "method", "puzzles solved", "mean score", *PUZZLES]
+    assert all(len(row) == len(summary[0]) for row in summary)
+    body = summary[1:]
+    assert [row[1] for row in body] == ["[Reference](https://example.org/interp-puzzles/reference)",
+                                        "&lt;script&gt;alert(\"pwned\")&lt;/script&gt; &amp; &lt;b&gt;Co&lt;/b&gt;",
+                                        "AutoCircuit (ACDC sweep)", "Random circuit"]
+    assert [row[0] for row in body] == ["1", "2", "3", "4"]
+    assert body[0][3:] == ["3/3", "0.950", "1.000 ✓", "0.950 ✓", "0.900 ✓"]
+    assert body[2][3:] == ["1/3", "0.283", "0.850 ✓", "error", "—"]
+    assert body[3][2:] == ["*baseline*", "0/3", "0.350", "0.300", "0.300", "0.450"]
+    assert "<script>" not in md  # markup in names is shown as text, never as raw HTML
+    assert "javascript:" not in md  # a non-http(s) link is dropped
+
+    prev = table_rows(sections[2][sections[2].index("|"):])
+    assert prev[0] == ["solver", "method", "score", "solved", "claims passed", "first failure / error"]
+    assert all(len(row) == 6 for row in prev)
+    assert [row[0] for row in prev[1:]][-1] == "AutoCircuit (ACDC sweep)"  # the error row comes last
+    assert prev[-1][2:5] == ["error", "error", "0/0"]
+    assert prev[-1][5].startswith("error: HypothesisError: component")
+    assert prev[2][4:] == ["1/2", "circuit faithfulness 0.60 &lt; 0.90 \\| pipe \\| and newline"]
+    rederive = table_rows(sections[1][sections[1].index("|"):])
+    assert [row[4] for row in rederive[1:]] == ["4/4", "2/3", "2/3", "0/2"]
+    assert "No submission from: " in sections[3] and "AutoCircuit (ACDC sweep)" in sections[3]
+
+    long = copy.deepcopy(results)
+    long[0]["failures"] = ["x" * 500]
+    long[0]["solved"] = False
+    assert max(map(len, render_markdown(long, PUZZLES, GENERATED, None).splitlines())) < 400  # shortened
+    assert "No results yet." in render_markdown([], PUZZLES, GENERATED, None)
+    noted = render_markdown(results, PUZZLES, GENERATED, COMMIT, notes=["gpt2_ioi: not graded here (<no GPU>)."])
+    assert "\n- gpt2_ioi: not graded here (&lt;no GPU&gt;).\n" in noted.split("\n## ")[0]
+
+
+# -------------------------------------------------------------------------------------------- html, parsed
+
+
+class PageParser(HTMLParser):
+    """Collects every start tag (with its attributes, its ancestors' tags) and the text of scripts and titles."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str], tuple[str, ...]]] = []
+        self.stack: list[str] = []
+        self.scripts: list[str] = []
+        self.texts: list[tuple[tuple[str, ...], str]] = []
+
+    VOID = {"meta", "br", "wbr", "input", "img", "link", "hr"}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {k: (v or "") for k, v in attrs}
+        self.tags.append((tag, attrs, tuple(self.stack)))
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append((tag, {k: (v or "") for k, v in attrs}, tuple(self.stack)))
+
+    def handle_endtag(self, tag):
+        if tag in self.stack:
+            while self.stack.pop() != tag:
+                pass
+
+    def handle_data(self, data):
+        if self.stack and self.stack[-1] == "script":
+            self.scripts.append(data)
+        self.texts.append((tuple(self.stack), data))
+
+    def find(self, tag, cls=None, **attrs):
+        return [a for t, a, _ in self.tags if t == tag and (cls is None or cls in a.get("class", "").split())
+                and all(a.get(k.replace("_", "-")) == v for k, v in attrs.items())]
+
+
+def table_cells(fragment: str) -> list[list[str]]:
+    """The text of each th/td of each tr in an HTML fragment."""
+    rows: list[list[str]] = []
+
+    class Cells(HTMLParser):
+        cell: list[str] | None = None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                rows.append([])
+            elif tag in ("th", "td"):
+                self.cell = []
+
+        def handle_endtag(self, tag):
+            if tag in ("th", "td") and self.cell is not None:
+                rows[-1].append(" ".join("".join(self.cell).split()))
+                self.cell = None
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell.append(data)
+
+    parser = Cells(convert_charrefs=True)
+    parser.feed(fragment)
+    parser.close()
+    return rows
+
+
+def parse(page: str) -> PageParser:
+    parser = PageParser()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+def test_html_parsed(results):
+    page = render_html(results, PUZZLES, GENERATED, COMMIT)
+    doc = parse(page)
+    assert page.startswith("<!DOCTYPE html>") and "make leaderboard" in page and COMMIT in page
+
+    # the summary table: sortable headers with keys, numeric types and aria-sort; rows in rank order
+    assert len(doc.find("table", id="summary")) == 1
+    heads = [a for t, a, _ in doc.tags if t == "th" and "data-key" in a]
+    assert [h["data-key"] for h in heads] == ["rank", "solver", "method", "solved", "mean_score",
+                                              *[f"puzzle:{p}" for p in PUZZLES]]
+    assert [h["data-type"] for h in heads] == ["num", "text", "text", "num", "num", "num", "num", "num"]
+    assert [h["aria-sort"] for h in heads] == ["ascending"] + ["none"] * 7
+    rows = [a for t, a, anc in doc.tags if t == "tr" and "data-order" in a]
+    assert [r["data-solver"] for r in rows] == RANKED
+    assert [r["class"] for r in rows] == ["", "", "", "baseline"]
+    assert len(doc.find("span", "badge-baseline")) == 1 + 3  # the summary and the baseline's 3 puzzle tables
+    summary = page[page.index('<table id="summary"'):]
+    summary = table_cells(summary[: summary.index("</table>")])
+    assert summary[0] == ["rank", "solver", "method", "puzzles solved", "mean score", *PUZZLES]
+    assert summary[1:] == [["1", "Reference", "human", "3/3", "0.950", "1.000 ✓", "0.950 ✓", "0.900 ✓"],
+                           ["2", XSS_NAME, "human", "1/3", "0.367", "0.700 ✓", "0.400", "—"],
+                           ["3", "AutoCircuit (ACDC sweep)", "automated", "1/3", "0.283", "0.850 ✓", "error", "—"],
+                           ["4", "Random circuit", "baseline", "0/3", "0.350", "0.300", "0.300", "0.450"]]
+    values = re.findall(r'<td class="num" data-value="([^"]+)">', page[page.index("<tbody>"):])
+    assert values[:5] == ["1", "3", "0.950000", "1.000000", "0.950000"]  # numbers the sorter compares
+
+    # one script, the sorter, pinned by the page's Content-Security-Policy; no inline handlers
+    assert len(doc.scripts) == 1
+    script = doc.scripts[0]
+    assert "addEventListener" in script and "aria-sort" in script and "parseFloat" in script
+    assert "ascending" in script and "descending" in script
+    (csp,) = [a["content"] for a in doc.find("meta") if a.get("http-equiv") == "Content-Security-Policy"]
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    assert f"'sha256-{digest}'" in csp and "default-src 'none'" in csp
+    assert not any(k.startswith("on") for _, a, _ in doc.tags for k in a)
+
+    # nothing fetched: no src at all, no stylesheet links, http(s) only in <a href> (navigation, never loaded)
+    assert not any("src" in a or t in ("link", "img", "iframe", "object", "embed") for t, a, _ in doc.tags)
+    for tag, attrs, _ in doc.tags:
+        for key, value in attrs.items():
+            if re.match(r"\s*(https?:)?//", value) and key != "xmlns":
+                assert tag == "a" and key == "href", (tag, key, value)
+            assert not value.strip().lower().startswith("javascript:"), (tag, key, value)
+    assert [a["href"] for a in doc.find("a") if a["href"].startswith("http")] == [
+        "https://example.org/interp-puzzles/reference"] * 4
+    assert "url(" not in page and "@import" not in page
+
+    # escaping: the markup in names and messages is text, never tags
+    allowed = {"html", "head", "meta", "title", "style", "body", "main", "header", "p", "code", "section", "h1", "h2",
+               "div", "table", "thead", "tbody", "tr", "th", "td", "span", "a", "wbr", "nav", "svg", "g", "rect",
+               "line", "circle", "text", "footer", "script"}
+    assert {t for t, _, _ in doc.tags} <= allowed  # no tag came from a name or a message
+    assert sum(XSS_NAME in text for _, text in doc.texts) >= 3
+    assert "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &amp; &lt;b&gt;Co&lt;/b&gt;" in page
+    assert "</title><script>" not in page and "</td><script>" not in page
+    noted = render_html(results, PUZZLES, GENERATED, COMMIT, notes=["gpt2_ioi: not graded here (<no GPU>)."])
+    assert '<ul class="notes" id="notes"><li>gpt2_ioi: not graded here (&lt;no GPU&gt;).</li></ul>' in noted
+    assert 'id="notes"' not in page
+
+    # charts: one per puzzle, one mark per claim (pass/fail as recorded), a threshold tick per claim with one
+    charts = [a for t, a, _ in doc.tags if t == "svg" and "claims-chart" in a.get("class", "").split()]
+    assert [c["data-puzzle"] for c in charts] == PUZZLES
+    for puzzle, chunk in zip(PUZZLES, page.split('<svg class="claims-chart"')[1:]):
+        chunk = chunk[: chunk.index("</svg>")]
+        claims = ok_claims(results, puzzle)
+        assert len(re.findall(r'<circle class="claim (pass|fail)', chunk)) == len(claims)
+        assert len(re.findall(r'<circle class="claim pass', chunk)) == sum(c["passed"] for c in claims)
+    marks = [(a["class"].split(), anc) for t, a, anc in doc.tags if t == "circle" and "claim" in a.get("class", "")]
+    claims = [c for p in PUZZLES for c in ok_claims(results, p)]
+    assert len(marks) == len(claims) == 23
+    assert sum("pass" in cls for cls, _ in marks) == sum(c["passed"] for c in claims)
+    assert sum("fail" in cls for cls, _ in marks) == sum(not c["passed"] for c in claims)
+    assert sum("na" in cls for cls, _ in marks) == 1  # the claim without a value
+    assert sum("clipped" in cls for cls, _ in marks) == sum(not X_MIN <= (c["value"] if c["value"] is not None
+                                                                         else 0) <= X_MAX for c in claims) == 2
+    thresholds = [a for t, a, _ in doc.tags if t == "line" and a.get("class") == "threshold"]
+    assert len(thresholds) == sum(c["threshold"] is not None for c in claims)
+    tooltips = [text for anc, text in doc.texts if anc[-1:] == ("title",) and "threshold" in text]
+    assert len(tooltips) == len(claims)
+    assert any("PASS · attention · prev-token head L0H1" in t and "value 0.9100 · threshold 0.8000" in t
+               for t in tooltips)
+    assert any("</title><script>alert(4)</script>" in t for t in tooltips)  # as text
+    errors = [text for anc, text in doc.texts if "text" in anc and text.startswith("error: HypothesisError")]
+    assert len(errors) == 1
+
+    # values outside [X_MIN, X_MAX] sit at the plot's edges
+    xs = [float(a["cx"]) for t, a, _ in doc.tags if t == "circle" and "claim" in a.get("class", "")
+          and "na" not in a["class"].split()]
+    clipped = sorted(float(a["cx"]) for t, a, _ in doc.tags if t == "circle" and "clipped" in a.get("class", ""))
+    assert clipped == [min(xs), max(xs)]
+
+
+# ------------------------------------------------------------------------------------------- html, browser
+
+
+def _browser_missing() -> str | None:
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        return "needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)"
+    if importlib.util.find_spec("selenium") is None:
+        return "needs selenium (pip install -r requirements.lock)"
+    return None
+
+
+@pytest.fixture
+def browser(tmp_path):
+    reason = _browser_missing()
+    if reason:
+        pytest.skip(reason)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-extensions", "--window-size=1280,900", f"--user-data-dir={tmp_path / 'chromium-profile'}"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def test_html_in_browser(results, browser, tmp_path):
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+
+    page = tmp_path / "leaderboard.html"
+    page.write_text(render_html(results, PUZZLES, GENERATED, COMMIT), encoding="utf-8")
+    browser.get(page.as_uri())
+    with pytest.raises(NoAlertPresentException):  # none of the sample's <script>s ran
+        browser.switch_to.alert.text
+
+    def order():
+        return [tr.get_attribute("data-solver") for tr in browser.find_elements(By.CSS_SELECTOR, "#summary tbody tr")]
+
+    def header(key):
+        return browser.find_element(By.CSS_SELECTOR, f'#summary th[data-key="{key}"]')
+
+    assert order() == RANKED
+    first = browser.find_elements(By.CSS_SELECTOR, "#summary tbody tr")[1].find_elements(By.TAG_NAME, "td")
+    assert first[1].text.replace("\n", " ") == XSS_NAME  # shown as typed, not interpreted
+    assert browser.find_elements(By.CSS_SELECTOR, "#summary td b, #summary td script") == []
+    cells = [td.text for td in browser.find_elements(By.CSS_SELECTOR, "#summary tbody tr")[2]
+             .find_elements(By.TAG_NAME, "td")]
+    assert cells[2:] == ["automated", "1/3", "0.283", "0.850 ✓", "error", "—"]
+    assert "baseline" in browser.find_elements(By.CSS_SELECTOR, "#summary tbody tr")[3].get_attribute("class")
+
+    # sorting: first click ascending, second descending; numeric, not textual
+    header("mean_score").click()
+    assert order() == BY_MEAN_ASC
+    assert header("mean_score").get_attribute("aria-sort") == "ascending"
+    assert header("rank").get_attribute("aria-sort") == "none"
+    header("mean_score").click()
+    assert order() == BY_MEAN_ASC[::-1]
+    assert header("mean_score").get_attribute("aria-sort") == "descending"
+    header("puzzle:bigram_0l").click()  # missing (—) sorts below every score; ties keep the rank order
+    assert order() == ["xss_probe", "auto_circuit", "random_baseline", "reference"]
+    header("solver").click()  # text sort on the names shown: "<script>…", "AutoCircuit…", "Random…", "Reference"
+    assert order() == ["xss_probe", "auto_circuit", "random_baseline", "reference"]
+    header("solver").click()
+    assert order() == ["reference", "random_baseline", "auto_circuit", "xss_probe"]
+    header("rank").click()
+    assert order() == RANKED
+
+    # charts: one per puzzle, drawn at a real size, one mark per claim
+    charts = browser.find_elements(By.CSS_SELECTOR, "svg.claims-chart")
+    assert [c.get_attribute("data-puzzle") for c in charts] == PUZZLES
+    assert all(c.size["width"] > 600 and c.size["height"] > 60 for c in charts)
+    for chart, puzzle in zip(charts, PUZZLES):
+        claims = ok_claims(results, puzzle)
+        assert len(chart.find_elements(By.CSS_SELECTOR, "circle.claim")) == len(claims)
+        assert len(chart.find_elements(By.CSS_SELECTOR, "circle.claim.pass")) == sum(c["passed"] for c in claims)
+        assert len(chart.find_elements(By.CSS_SELECTOR, "circle.claim.fail")) == sum(not c["passed"] for c in claims)
+    colors = browser.execute_script(
+        "return ['pass', 'fail'].map(c => getComputedStyle(document.querySelector('circle.claim.' + c)).fill)")
+    assert colors[0] != colors[1]
+
+    # nothing was or would be fetched; the policy blocked nothing the page needs; no console errors
+    assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
+    assert browser.execute_script("return document.querySelectorAll('[src], link, img, iframe').length") == 0
+    assert browser.execute_script("return document.scripts.length") == 1
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//(?!example\.org/interp-puzzles/reference)""",
+                         browser.page_source)
+    severe = [e for e in browser.get_log("browser") if e.get("level") == "SEVERE"]
+    assert severe == []
+
+    # a full-page screenshot
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(1280, min(height + 120, 8000))
+    shot = tmp_path / "leaderboard.png"
+    assert browser.save_screenshot(str(shot))
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
+
+    # numbers compare as numbers ("10" after "9"), on a page with 12 solvers
+    many = []
+    for i in range(12):
+        result = copy.deepcopy(next(r for r in results if r["solver"] == "random_baseline"))
+        result.update(solver=f"s{i:02d}", display_name=f"Solver {i}", score=i / 12, solved=False, link=None)
+        many.append(result)
+    page.write_text(render_html(many, PUZZLES, GENERATED, COMMIT), encoding="utf-8")
+    browser.get(page.as_uri())
+    descending = [f"s{i:02d}" for i in range(11, -1, -1)]
+    assert order() == descending
+    header("rank").click()  # it starts ascending, so the first click turns it round
+    assert order() == descending[::-1]
+    header("mean_score").click()
+    assert order() == descending[::-1]
