@@ -107,6 +107,8 @@ class ComponentSpace:
         if name == "logits":
             return name
         component = self.parse(name, allow_input=True)
+        if component.positions is not None:
+            raise HypothesisError(f"Path target {name!r} cannot have positions; the path is tested at every position.")
         if component.kind == "head" and component.input is None:
             raise HypothesisError(f"Path target {name!r} must name which input of the head: {name}.q, {name}.k or {name}.v.")
         if component.kind in ("embed", "pos_embed"):

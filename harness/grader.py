@@ -80,6 +80,10 @@ def validate(hypothesis: Hypothesis, puzzle: Puzzle, space: ComponentSpace) -> N
         for attr in FUNCTION_FIELDS.get(claim.kind, ()):
             if not callable(getattr(claim, attr)):
                 raise HypothesisError(f"Claim {i} ({claim.kind}) field `{attr}` is not callable. Pass a function.")
+        for attr in ("components", "explains"):
+            if isinstance(getattr(claim, attr, None), str):
+                raise HypothesisError(f"Claim {i} ({claim.kind}) field `{attr}` is a string; give a list of component "
+                                      f"names, e.g. [{getattr(claim, attr)!r}].")
         if claim.kind == "attention" and space.parse(claim.head).kind != "head":
             raise HypothesisError(f"Attention claim {i} names {claim.head!r}, which is not an attention head (e.g. L1H0).")
         names = {"circuit": lambda c: list(c.components), "attention": lambda c: [c.head],
