@@ -21,7 +21,7 @@ import torch
 from .claims import CHECKS, CallFn, ClaimResult, Context
 from .components import ComponentSpace, check_downstream
 from .errors import SubmissionError
-from .hypothesis import CLAIM_TYPES, FUNCTION_FIELDS, Hypothesis, HypothesisError, load_hypothesis
+from .hypothesis import FUNCTION_FIELDS, check_claim_types, Hypothesis, HypothesisError, load_hypothesis
 from .interventions import ABLATIONS, Edit, Intervener
 from .metrics import row_metric, task_mask
 from .puzzle import Puzzle, load_puzzle
@@ -73,13 +73,8 @@ def validate(hypothesis: Hypothesis, puzzle: Puzzle, space: ComponentSpace) -> N
     if hypothesis.puzzle != puzzle.name:
         raise HypothesisError(f"The hypothesis is for puzzle {hypothesis.puzzle!r}, but it is being graded on "
                               f"{puzzle.name!r}. Set Hypothesis(puzzle={puzzle.name!r}) or grade it on its own puzzle.")
+    check_claim_types(hypothesis)
     for i, claim in enumerate(hypothesis.claims):
-        if not isinstance(claim, CLAIM_TYPES):
-            raise HypothesisError(f"Claim {i} is a {type(claim).__name__}, not one of "
-                                  f"{', '.join(t.__name__ for t in CLAIM_TYPES)}. Use the classes in harness.hypothesis.")
-        for attr in FUNCTION_FIELDS.get(claim.kind, ()):
-            if not callable(getattr(claim, attr)):
-                raise HypothesisError(f"Claim {i} ({claim.kind}) field `{attr}` is not callable. Pass a function.")
         for attr in ("components", "explains"):
             if isinstance(getattr(claim, attr, None), str):
                 raise HypothesisError(f"Claim {i} ({claim.kind}) field `{attr}` is a string; give a list of component "

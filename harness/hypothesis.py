@@ -111,6 +111,17 @@ class HypothesisError(ValueError):
     """A hypothesis module cannot be used: raised before any model runs."""
 
 
+def check_claim_types(hypothesis: Hypothesis, prefix: str = "C") -> None:
+    """Every claim is one of the claim classes and its function fields are callable."""
+    for i, claim in enumerate(hypothesis.claims):
+        if not isinstance(claim, CLAIM_TYPES):
+            raise HypothesisError(f"{prefix}laim {i} is a {type(claim).__name__}, not one of "
+                                  f"{', '.join(t.__name__ for t in CLAIM_TYPES)}. Use the classes in harness.hypothesis.")
+        for attr in FUNCTION_FIELDS.get(claim.kind, ()):
+            if not callable(getattr(claim, attr)):
+                raise HypothesisError(f"{prefix}laim {i} ({claim.kind}) field `{attr}` is not callable. Pass a function.")
+
+
 def load_hypothesis(path: Path | str) -> Hypothesis:
     """Import a hypothesis module from a file and return its `hypothesis` object."""
     path = Path(path)
@@ -131,13 +142,7 @@ def load_hypothesis(path: Path | str) -> Hypothesis:
     hypothesis = getattr(module, "hypothesis", None)
     if not isinstance(hypothesis, Hypothesis):
         raise HypothesisError(f"{path}: defines no `hypothesis = Hypothesis(...)` at module level. Add one.")
-    for i, claim in enumerate(hypothesis.claims):
-        if not isinstance(claim, CLAIM_TYPES):
-            raise HypothesisError(f"{path}: claim {i} is a {type(claim).__name__}, not one of "
-                                  f"{', '.join(t.__name__ for t in CLAIM_TYPES)}. Use the classes in harness.hypothesis.")
-        for attr in FUNCTION_FIELDS.get(claim.kind, ()):
-            if not callable(getattr(claim, attr)):
-                raise HypothesisError(f"{path}: claim {i} ({claim.kind}) field `{attr}` is not callable. Pass a function.")
+    check_claim_types(hypothesis, f"{path}: c")
     return hypothesis
 
 
