@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,6 +14,7 @@ from transformer_lens.hook_points import HookPoint
 
 from .declaration import Declaration
 from .errors import DeclarationError
+from .results_io import atomic_path
 
 
 class ZeroLayerModel(HookedRootModule):
@@ -76,17 +75,9 @@ def sha256_file(path: Path) -> str:
 def save_checkpoint(model: nn.Module, path: Path) -> str:
     """Write the model's weights as safetensors atomically (temp file + rename); return the sha256."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".safetensors", dir=path.parent)
-    os.close(fd)
-    try:
-        save_file(tensors, tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_path(path) as tmp:
+        save_file(tensors, str(tmp))
     return sha256_file(path)
 
 

@@ -11,21 +11,9 @@ import numpy as np
 
 from harness.hypothesis import Algorithm, Circuit, Hypothesis, puzzle_data
 
-# The training corpus is public: the puzzle's data.py.
-CORPUS = puzzle_data("bigram_0l").CORPUS
-VOCAB = "".join(sorted(set(CORPUS)))
-
-
-def bigram_table() -> np.ndarray:
-    ids = np.array([VOCAB.index(c) for c in CORPUS])
-    counts = np.zeros((len(VOCAB), len(VOCAB)))
-    np.add.at(counts, (ids[:-1], ids[1:]), 1)
-    return counts / counts.sum(1, keepdims=True)
-
-
 def next_character_distribution(tokens: np.ndarray) -> np.ndarray:
-    """P(next | current) from the corpus at every position: [batch, pos, vocab]."""
-    return bigram_table()[tokens]
+    """P(next | current) from the corpus (public in the puzzle's data.py) at every position: [batch, pos, vocab]."""
+    return puzzle_data("bigram_0l").bigram_table().numpy()[tokens]
 
 
 hypothesis = Hypothesis(
