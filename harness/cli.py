@@ -165,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--n", type=int, default=None, help="sample size (default: the puzzle's eval_size)")
     p.add_argument("--seed", type=int, default=None, help="sample seed (default: the first evaluation seed)")
-    p.add_argument("--checkpoint", default=None, help="another safetensors checkpoint of the same architecture")
+    p.add_argument("--checkpoint", default=None, help="another checkpoint of the same architecture (as for grade)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_evaluate)
     p = sub.add_parser("train", help="reproduce a checkpoint from its recipe")
@@ -180,7 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None, help="grading seed (default: the puzzle's)")
     p.add_argument("--ablation", choices=["mean", "resample", "zero"], default=None, help="default: the puzzle's")
     p.add_argument("--checkpoint", default=None,
-                   help="grade against another checkpoint of the same architecture (safetensors or a weights-only state dict)")
+                   help="grade against another checkpoint of the same architecture: safetensors or torch.save, holding "
+                        "the model's own state dict or a TransformerLens 2.x/3.x HookedTransformer one")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_grade)
     p = sub.add_parser("leaderboard", help="grade every submission and baseline; write the leaderboard")

@@ -1,4 +1,4 @@
-"""Build a puzzle's model from its declaration and load its weights (safetensors only)."""
+"""Build a puzzle's model from its declaration and load its weights (layouts: harness.checkpoint_formats)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from torch import nn
 from transformer_lens import HookedRootModule
 from transformer_lens.hook_points import HookPoint
 
+from .checkpoint_formats import LayoutError, from_hooked_transformer, is_hooked_transformer_layout
 from .declaration import Declaration
 from .errors import DeclarationError
 from .results_io import atomic_path
@@ -27,7 +28,7 @@ class ZeroLayerModel(HookedRootModule):
     def __init__(self, d_vocab: int, d_model: int, n_ctx: int) -> None:
         super().__init__()
         self.cfg = SimpleNamespace(n_layers=0, n_heads=0, d_vocab=d_vocab, d_model=d_model, n_ctx=n_ctx,
-                                   attn_only=True, d_head=0)
+                                   attn_only=True, d_head=0, n_key_value_heads=None)
         self.embed = nn.Embedding(d_vocab, d_model)
         self.unembed = nn.Linear(d_model, d_vocab, bias=False)
         self.hook_embed = HookPoint()
@@ -82,7 +83,7 @@ def save_checkpoint(model: nn.Module, path: Path) -> str:
 
 
 def read_state_dict(path: Path) -> dict[str, torch.Tensor]:
-    """Weights from a safetensors file, or from a TransformerLens-format state dict loaded with weights_only=True."""
+    """The flat state dict in a safetensors file or a torch.save file (read with weights_only=True), either layout."""
     path = Path(path)
     if path.suffix == ".safetensors":
         return load_file(str(path))
@@ -93,8 +94,20 @@ def read_state_dict(path: Path) -> dict[str, torch.Tensor]:
 
 
 def load_weights(model: nn.Module, state: dict[str, torch.Tensor], decl: Declaration, source: Path) -> None:
-    """Copy `state` into `model`, failing with a clear sentence when the config does not fit the checkpoint."""
+    """Copy `state` into `model`, failing with a clear sentence when the config does not fit the checkpoint.
+
+    `state` is in the model's own (bridge) layout, or in the TransformerLens 2.x/3.x HookedTransformer layout,
+    which is converted first (see harness.checkpoint_formats).
+    """
     expected = model.state_dict()
+    layout = "bridge-layout"
+    if set(state) != set(expected) and is_hooked_transformer_layout(state):
+        layout = "HookedTransformer-layout"
+        try:
+            state = from_hooked_transformer(state, model.cfg, set(expected))
+        except LayoutError as exc:
+            raise DeclarationError(decl.path, "model.config", f"does not fit the checkpoint {source.name}, read as a "
+                                   f"{layout} state dict: {exc.problem}.", exc.fix) from exc
     missing = sorted(set(expected) - set(state))
     unexpected = sorted(set(state) - set(expected))
     mismatched = [f"{k}: checkpoint {tuple(state[k].shape)} vs model {tuple(expected[k].shape)}"
@@ -107,9 +120,11 @@ def load_weights(model: nn.Module, state: dict[str, torch.Tensor], decl: Declara
             parts.append(f"unexpected {', '.join(unexpected[:4])}{' …' if len(unexpected) > 4 else ''}")
         if mismatched:
             parts.append(f"shape mismatch {'; '.join(mismatched[:3])}")
-        raise DeclarationError(decl.path, "model.config", f"does not fit the checkpoint {source.name} ({'; '.join(parts)}).",
+        raise DeclarationError(decl.path, "model.config", f"does not fit the checkpoint {source.name}, read as a "
+                               f"{layout} state dict ({'; '.join(parts)}).",
                                "Make [model.config] match the architecture the checkpoint was trained with, or retrain it "
-                               f"with `interp-puzzles train {decl.name}`.")
+                               f"with `interp-puzzles train {decl.name}`. A checkpoint holds the model's own state dict "
+                               "or a TransformerLens 2.x/3.x HookedTransformer state dict.")
     model.load_state_dict({k: state[k].to(expected[k].dtype) for k in expected}, strict=True)
 
 
@@ -131,7 +146,7 @@ def load_checkpoint(decl: Declaration, checkpoint: Path | None = None, verify_ha
         state = read_state_dict(path)
     except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same clear message
         raise DeclarationError(decl.path, "checkpoint.file", f"could not be read from {path} ({exc}).",
-                               "Point it at a valid safetensors file.") from exc
+                               "Point it at a safetensors file, or a torch.save file of a flat state dict.") from exc
     load_weights(model, state, decl, path)
     return model.eval()
 

@@ -113,7 +113,8 @@ def load_puzzle(name: str, *, checkpoint: Path | str | None = None, model_source
                 root: Path | None = None) -> Puzzle:
     """Load a puzzle with its model in eval mode.
 
-    checkpoint: grade another safetensors checkpoint of the same architecture instead of the shipped one.
+    checkpoint: grade another checkpoint of the same architecture instead of the shipped one (safetensors or
+        torch.save; the bridge's own or a HookedTransformer state dict, see harness.checkpoint_formats).
     model_source: for pretrained puzzles, a local folder (or hub name) to load instead of the declared model.
     """
     decl = load_declaration_by_name(name, root)
