@@ -135,21 +135,35 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def cmd_leaderboard(args: argparse.Namespace) -> int:
-    """Grade every submission and baseline (reusing unchanged results) and write the leaderboard files."""
+    """Grade every submission and baseline (reusing unchanged results) and write the leaderboard files.
+
+    Exit code 0; 2 when a puzzle's declaration is broken (the other puzzles are still graded) or the leaderboard
+    folder cannot be written (the previous pages stay as they were)."""
     from .leaderboard import build
-
-    summary = build(out=args.out, n_jobs=args.jobs, force=args.force)
     from .leaderboard_render import rank
+    from .results import clean
 
+    out = Path(args.out) if args.out else None
+    try:
+        summary = build(out=out, solutions=Path(args.solutions) if args.solutions else None, n_jobs=args.jobs,
+                        force=args.force, only=args.puzzle, baselines=not args.no_baselines)
+    except OSError as exc:
+        where = exc.filename or out or "leaderboard/"
+        print(f"error: could not write {where} ({exc.strerror or exc}). Free some disk space or make the folder "
+              "writable, then run again; the previous LEADERBOARD.md and index.html were left as they were.",
+              file=sys.stderr)
+        return 2
     rows = rank(summary["results"], summary["puzzles"])
-    print(tabulate([[r["rank"], r["solver"], r["method"], r["solved"], f"{r['mean_score']:.3f}"] for r in rows],
-                   headers=["rank", "solver", "method", "puzzles solved", "mean score"]))
+    print(tabulate([[clean(str(r["rank"])), clean(r["solver"]), clean(r["method"]), r["solved"], f"{r['mean_score']:.3f}"]
+                    for r in rows], headers=["rank", "solver", "method", "puzzles solved", "mean score"]))
     for note in summary["notes"]:
-        print(f"note: {note}")
+        print(f"note: {clean(note)}")
     out = summary["out"]
     print(f"\ngraded {summary['graded']}, reused {summary['reused']}; wrote {out / 'LEADERBOARD.md'}, "
           f"{out / 'index.html'} and {out / 'results'}/")
-    return 0
+    for name, why in summary["errors"].items():
+        print(f"error: puzzle {name} was not graded: {clean(why)}", file=sys.stderr)
+    return 2 if summary["errors"] else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -188,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="output folder (default: leaderboard/)")
     p.add_argument("--jobs", type=int, default=1, help="grade in this many worker processes")
     p.add_argument("--force", action="store_true", help="regrade everything, reusing no stored result")
+    p.add_argument("--solutions", default=None, help="submissions folder (default: solutions/)")
+    p.add_argument("--puzzle", action="append", default=None, help="grade only this puzzle (repeatable)")
+    p.add_argument("--no-baselines", action="store_true", help="skip the four baselines")
     p.set_defaults(func=cmd_leaderboard)
     return parser
 

@@ -41,20 +41,33 @@ class Component:
 
 
 def _positions(text: str, n_ctx: int, name: str) -> tuple[int, ...]:
-    try:
-        if ":" in text:
-            start, _, stop = text.partition(":")
-            values = range(int(start or 0), int(stop) if stop else n_ctx)
-        else:
-            values = [int(v) for v in text.split(",") if v.strip()]
-    except ValueError as exc:
-        raise HypothesisError(f"Component {name!r} has positions [{text}] that are not integers; "
-                              "write e.g. L1H0[3], L1H0[1,2] or L1H0[1:10].") from exc
-    values = tuple(sorted(set(values)))
-    if not values or values[0] < 0 or values[-1] >= n_ctx:
-        raise HypothesisError(f"Component {name!r} names positions outside 0..{n_ctx - 1}; "
+    """The positions in `[...]`, checked against 0..n_ctx-1 before any range is built (a hostile
+    `embed[0:1000000000]` costs nothing); at most 4096 comma-separated entries."""
+    max_items = 4096
+    def number(part: str) -> int:
+        part = part.strip()
+        if not re.fullmatch(r"-?\d{1,18}", part):
+            raise HypothesisError(f"Component {name[:80]!r} has positions [{text[:40]}] that are not integers; "
+                                  "write e.g. L1H0[3], L1H0[1,2] or L1H0[1:10].")
+        return int(part)
+
+    outside = HypothesisError(f"Component {name[:80]!r} names positions outside 0..{n_ctx - 1}; "
                               f"this puzzle's sequences have {n_ctx} positions.")
-    return values
+    if ":" in text:
+        start, _, stop = text.partition(":")
+        first = number(start) if start.strip() else 0
+        end = number(stop) if stop.strip() else n_ctx
+        if first < 0 or end > n_ctx or first >= end:
+            raise outside
+        return tuple(range(first, end))
+    parts = text.split(",")
+    if len(parts) > max_items:
+        raise HypothesisError(f"Component {name[:80]!r} lists {len(parts)} positions; at most {max_items} "
+                              "are accepted. Use a range such as L1H0[1:10].")
+    values = [number(v) for v in parts if v.strip()]
+    if not values or min(values) < 0 or max(values) >= n_ctx:
+        raise outside
+    return tuple(sorted(set(values)))
 
 
 class ComponentSpace:

@@ -196,13 +196,15 @@ def _read_model(r: _Reader) -> ModelSpec:
         known = _native_config_fields()
         config_reader.reject_unknown(known)
         for key in ("n_layers", "d_model", "d_head", "n_ctx", "d_vocab"):
-            config_reader.get(key, int)
+            if config_reader.get(key, int) < (0 if key == "n_layers" else 1):
+                raise config_reader.fail(key, f"is {config[key]}.", "Use a positive whole number.")
     elif kind == "pretrained" and config_reader:
         config_reader.reject_unknown({"n_layers", "n_heads", "n_params", "d_vocab"})  # informative, shown by `list`
     elif kind == "zero_layer":
         config_reader.reject_unknown({"d_vocab", "d_model", "n_ctx"})
         for key in ("d_vocab", "d_model", "n_ctx"):
-            config_reader.get(key, int)
+            if config_reader.get(key, int) < 1:
+                raise config_reader.fail(key, f"is {config[key]}.", "Use a positive whole number.")
     hf_name = r.get("hf_name", str, None if kind != "pretrained" else ..., example='hf_name = "gpt2"')
     return ModelSpec(kind=kind, config=config, hf_name=hf_name)
 
@@ -283,6 +285,11 @@ def _read_grading(r: _Reader, top: _Reader) -> GradingSpec:
         if f.name == "required" or f.name not in r.table:
             continue
         values[f.name] = r.get(f.name, type(getattr(defaults, f.name)))
+    for key, value in values.items():  # thresholds are shares in [0, 1]; counts are positive
+        if key in ("n", "random_circuits", "bootstrap") and value < 1:
+            raise r.fail(key, f"is {value}.", "Use a positive whole number.")
+        if type(getattr(defaults, key)) is float and not 0.0 <= value <= 1.0:
+            raise r.fail(key, f"is {value}, outside 0..1.", "Use a share between 0 and 1 (e.g. 0.9).")
     if values.get("ablation", "mean") not in ("mean", "resample", "zero"):
         raise r.fail("ablation", f"is {values['ablation']!r}.", 'Use "mean", "resample" or "zero".')
     required = []

@@ -5,9 +5,11 @@
 
     report = grade_isolated("solutions/ada/bigram_0l.py", puzzle)   # the same, in one call
 
-The worker runs under a memory limit (RLIMIT_AS), a file-size limit and wall-clock deadlines, in an empty
-working directory that is removed afterwards, in a session (process group) of its own that is killed as a
-whole. Only plain data comes back: the hypothesis as JSON, rebuilt here with strict validation and with stub
+The worker runs under a memory limit (RLIMIT_AS), a file-size limit, a CPU-time limit and wall-clock deadlines,
+in an empty working directory that is removed afterwards; where bubblewrap works, inside its own PID and network
+namespaces with a minimal file system, a disk cap, a process/thread cap and a clean environment (harness.sandbox),
+otherwise in a session (process group) of its own that is killed as a whole. Only plain data comes back: the
+hypothesis as JSON, rebuilt here with strict validation and with stub
 functions, and the arrays its functions return, decoded strictly (whitelisted dtypes, bounded size). This
 process never imports the submission, so nothing it does to numpy, torch or harness reaches the grader.
 
@@ -24,12 +26,8 @@ import json
 import math
 import os
 import selectors
-import shutil
 import signal
 import struct
-import subprocess
-import sys
-import tempfile
 import time
 import weakref
 from pathlib import Path
@@ -39,7 +37,7 @@ import numpy as np
 
 from .errors import SubmissionError
 from .hypothesis import FUNCTION_FIELDS, Algorithm, Attention, Circuit, Hypothesis, Interchange, PathClaim, Scrubbing
-from .registry import REPO_ROOT, puzzles_dir
+from .sandbox import start_worker
 
 GiB = 2**30
 MiB = 2**20
@@ -54,6 +52,8 @@ MAX_TEXT_CHARS = 1_000_000
 MAX_ERROR_CHARS = 2000
 STDERR_TAIL_BYTES = 1500
 CRASH_SIGNALS = {"SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGSYS", "SIGTRAP"}
+MAX_CLAIMS = 1000  # per hypothesis, and component names over all its claims: the grading process's work
+MAX_TOTAL_NAMES = 10_000  # on one submission grows with them
 
 _CLAIM_FIELDS = {  # kind -> (class, {field: validator name}) of the non-function fields
     "circuit": (Circuit, {"components": "names"}),
@@ -201,81 +201,7 @@ def build_hypothesis(spec: Any, path: Path) -> Hypothesis:
     return Hypothesis(puzzle=puzzle, claims=claims, description=description, metadata=metadata)
 
 
-# --- the worker process --------------------------------------------------------------------------------------------
-
-class _Worker:
-    """The OS resources of one worker; `cleanup` (also run by the finalizer) kills the group and frees them."""
-
-    def __init__(self, proc: subprocess.Popen, workdir: str, stderr_file: Any) -> None:
-        self.proc, self.workdir, self.stderr_file = proc, workdir, stderr_file
-        self.reaped = False
-
-    def exited(self, timeout: float = 0.0) -> bool:
-        """Whether the worker has exited, waiting up to `timeout`; never reaps (its pid stays ours to signal)."""
-        end = time.monotonic() + timeout
-        while True:
-            if self.reaped:
-                return True
-            try:
-                if os.waitid(os.P_PID, self.proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
-                    return True
-            except ChildProcessError:
-                return True
-            if time.monotonic() >= end:
-                return False
-            time.sleep(0.005)
-
-    def kill(self) -> None:
-        """SIGKILL the worker's whole process group (before reaping, so the group id cannot have been reused)."""
-        if self.reaped:
-            return
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-
-    def reap(self) -> int:
-        if not self.reaped:
-            self.kill()
-            self.proc.wait()
-            self.reaped = True
-        return self.proc.returncode
-
-    def stderr_tail(self) -> str:
-        try:
-            size = os.fstat(self.stderr_file.fileno()).st_size
-            data = os.pread(self.stderr_file.fileno(), STDERR_TAIL_BYTES, max(0, size - STDERR_TAIL_BYTES))
-        except (OSError, ValueError):
-            return ""
-        text = data.decode("utf-8", "replace").strip()
-        if size > STDERR_TAIL_BYTES:
-            text = "…" + text.split("\n", 1)[-1]
-        return text
-
-    def cleanup(self) -> None:
-        try:
-            self.reap()
-        finally:
-            for stream in (self.proc.stdin, self.proc.stdout, self.stderr_file):
-                try:
-                    if stream is not None:
-                        stream.close()
-                except OSError:
-                    pass
-            _remove_tree(self.workdir)
-
-
-def _remove_tree(path: str) -> None:
-    def unlock(func, target, exc_info):  # the submission may have made files or folders unwritable
-        try:
-            os.chmod(os.path.dirname(target), 0o700)
-            os.chmod(target, 0o700)
-            func(target)
-        except OSError:
-            pass
-
-    shutil.rmtree(path, onerror=unlock)
-
+# --- the worker process (started and ended by harness.sandbox) ----------------------------------------------
 
 def _size(n: int) -> str:
     return f"{n / GiB:g} GiB" if n >= GiB else f"{n / MiB:g} MiB"
@@ -286,15 +212,20 @@ class IsolatedSubmission:
 
     hypothesis() -> the Hypothesis (stub functions); call(index, field, arrays) -> np.ndarray (a claims.CallFn);
     close() ends the worker (also on leaving a `with` block and on garbage collection). Timeouts are wall-clock
-    seconds from the worker's start (import, total) or from the request (call). kernel_sandbox=False skips
-    Landlock and leaves only the audit hook (for tests of the hook; never for grading).
+    seconds from the worker's start (import, total) or from the request (call); cpu_seconds is the worker's CPU
+    time over its whole life (all threads and processes). kernel_sandbox=False skips Landlock and leaves only the
+    audit hook (for tests of the hook; never for grading). bubblewrap: True requires it, False runs without it,
+    None (default) uses it where it works; disk_bytes caps its working directory and max_processes its processes
+    and threads (both under bubblewrap only).
     """
 
     def __init__(self, path: Path | str, *, memory_bytes: int = 4 * GiB, import_timeout_s: float = 60,
                  call_timeout_s: float = 60, total_timeout_s: float = 600, file_size_bytes: int = 64 * MiB,
-                 kernel_sandbox: bool = True) -> None:
+                 cpu_seconds: int = 120, disk_bytes: int = 128 * MiB, max_processes: int = 64,
+                 kernel_sandbox: bool = True, bubblewrap: bool | None = None) -> None:
         self.path = Path(os.path.abspath(path))
         self.memory_bytes, self.file_size_bytes = int(memory_bytes), int(file_size_bytes)
+        self.cpu_seconds = max(1, int(math.ceil(cpu_seconds)))
         self.import_timeout_s, self.call_timeout_s, self.total_timeout_s = import_timeout_s, call_timeout_s, total_timeout_s
         self.sandbox: dict[str, Any] = {}  # what the worker reported enforcing before it imported the submission
         self.failure: SubmissionError | None = None  # set once the worker failed; every later call raises it
@@ -305,27 +236,11 @@ class IsolatedSubmission:
         self._closed = False
         self._buffer = bytearray()
 
-        workdir = tempfile.mkdtemp(prefix="interp-puzzles-worker-")
-        stderr_file = tempfile.TemporaryFile(prefix="interp-puzzles-worker-stderr-")
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-        env["INTERP_PUZZLES_DIR"] = str(Path(puzzles_dir()).resolve())
-        env["TMPDIR"] = workdir  # tempfile in the submission lands in its own folder
-        env.setdefault("MALLOC_ARENA_MAX", "2")  # fewer per-thread malloc arenas counted against RLIMIT_AS
-        command = [sys.executable, "-m", "harness.worker", "--memory", str(self.memory_bytes),
-                   "--fsize", str(self.file_size_bytes), "--parent", str(os.getpid())]
-        command += ([] if kernel_sandbox else ["--no-landlock"]) + [str(self.path)]
+        args = ["--memory", str(self.memory_bytes), "--fsize", str(self.file_size_bytes), "--cpu", str(self.cpu_seconds),
+                "--nproc", str(int(max_processes))] + ([] if kernel_sandbox else ["--no-landlock"])
         self._t0 = time.monotonic()
-        try:
-            # Limits are set by the worker itself, first thing, before it imports anything of the submission's:
-            # a preexec_fn is not safe in a process with threads (torch's), so none is used.
-            proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr_file,
-                                    cwd=workdir, env=env, start_new_session=True, close_fds=True, bufsize=0)
-        except BaseException:
-            stderr_file.close()
-            _remove_tree(workdir)
-            raise
-        self._worker = _Worker(proc, workdir, stderr_file)
+        self._worker = start_worker(self.path, args, disk_bytes=disk_bytes, sandbox=bubblewrap)
+        proc = self._worker.proc
         self._finalizer = weakref.finalize(self, self._worker.cleanup)
         os.set_blocking(proc.stdin.fileno(), False)
         self.pid = proc.pid
@@ -345,7 +260,7 @@ class IsolatedSubmission:
         return self._hypothesis
 
     def call(self, index: int, field: str, arrays: tuple[np.ndarray, ...]) -> np.ndarray:
-        """Run claim `index`'s function `field` on `arrays` in the worker (harness.claims.CallFn)."""
+        """Run claim `index`'s function `field` on `arrays` in the worker (harness.grading.context.CallFn)."""
         hypothesis = self.hypothesis()
         if not (type(index) is int and 0 <= index < len(hypothesis.claims)):
             raise ValueError(f"There is no claim {index!r} in {self.path} (it has {len(hypothesis.claims)}).")
@@ -432,8 +347,18 @@ class IsolatedSubmission:
             self._hypothesis = build_hypothesis(reply["spec"], self.path)
         except _Malformed as exc:
             self._malformed(str(exc), phase)
+        self._check_size(self._hypothesis)
         self._spec = reply["spec"]
         self.import_s = time.monotonic() - self._t0
+
+    def _check_size(self, hypothesis: Hypothesis) -> None:
+        """Cap what the grading process will work through for one submission (its cost grows with both)."""
+        claims = hypothesis.claims
+        names = sum(len(getattr(c, "components", None) or getattr(c, "explains", None) or []) + 1 for c in claims)
+        if len(claims) > MAX_CLAIMS or names > MAX_TOTAL_NAMES:
+            self._fail("size", f"{self.path} has {len(claims)} claims naming {names} components in all; at most "
+                               f"{MAX_CLAIMS} claims and {MAX_TOTAL_NAMES} names are graded",
+                       "State each claim once, and each component once per circuit.", stderr=False)
 
     def _send(self, message: dict, deadline: float, limit: float, phase: str, quiet: bool = False) -> None:
         data = json.dumps(message, separators=(",", ":")).encode("utf-8")
@@ -488,7 +413,7 @@ class IsolatedSubmission:
         """Kill and reap the worker, then raise (and remember) SubmissionError: "<what> (<stderr>). <advice>"."""
         self._worker.kill()
         self._worker.reap()
-        tail = self._worker.stderr_tail() if stderr else ""
+        tail = self._worker.stderr_tail(STDERR_TAIL_BYTES) if stderr else ""
         noise = ("harness/worker.py", "<frozen ", "Extension modules:", "Current thread")
         lines = [line.strip() for line in tail.splitlines() if line.strip() and not any(n in line for n in noise)][-6:]
         quoted = " / ".join(lines)
@@ -521,6 +446,11 @@ class IsolatedSubmission:
                                  "imported the submission",
                        "This is a problem with the harness or its environment, not with the submission.")
         limit = _size(self.memory_bytes)
+        cpu_out = worker.cpu_s is not None and worker.cpu_s >= self.cpu_seconds - 0.05
+        if code is not None and code < 0 and (code == -signal.SIGXCPU or (code == -signal.SIGKILL and cpu_out)):
+            self._fail("cpu", f"{self.path} used up its CPU-time limit of {self.cpu_seconds} s {phase} (CPU time counts "
+                              "every thread, background ones too)",
+                       "Compute less: no training or long loops in the submission, and no background threads.")
         if code is not None and code < 0:
             try:
                 name = signal.Signals(-code).name

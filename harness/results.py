@@ -2,7 +2,10 @@
 
 `leaderboard/results/<solver>/<puzzle>.json` follows SCHEMA_VERSION; `leaderboard/results/index.json`
 records the sha256 of every result file the harness wrote, so a file that was edited, truncated or
-replaced by anyone else is regraded rather than trusted.
+replaced by anyone else is regraded rather than trusted. A stored error is reused only when the
+submission caused it (`error_source` "submission"); one of the harness or environment is graded again.
+Every string in a result is cleaned on the way in and out (`clean`): no lone surrogates, no control
+characters, so no result can break the pages or the terminal.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import platform
+import re
 import subprocess
 from importlib import metadata
 from pathlib import Path
@@ -21,6 +25,21 @@ from .results_io import write_text_atomic
 SCHEMA_VERSION = 1
 INDEX = "index.json"
 PACKAGES = ("torch", "transformer-lens", "numpy", "datasets", "safetensors")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(value: Any) -> Any:
+    """`value` with every string made safe to write and show: lone surrogates become U+FFFD, control characters
+    (ANSI escapes, bidi overrides) are dropped; newlines and tabs stay."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value.encode("utf-8", "replace").decode("utf-8"))
+    if isinstance(value, dict):
+        return {clean(k): clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    return value
 
 
 def package_versions() -> dict[str, str]:
@@ -74,8 +93,10 @@ class ResultStore:
     def _key(self, path: Path) -> str:
         return path.relative_to(self.dir).as_posix()
 
-    def reusable(self, solver: str, puzzle: str, expected: dict[str, Any]) -> dict[str, Any] | None:
-        """The stored result if it parses, matches its recorded hash and was graded under `expected`."""
+    def reusable(self, solver: str, puzzle: str, expected: dict[str, Any], for_reuse: bool = False) -> dict[str, Any] | None:
+        """The stored result if it parses, matches its recorded hash and was graded under `expected`.
+
+        for_reuse: also require that it is not an error of the harness or environment (those are regraded)."""
         path = result_path(self.dir, solver, puzzle)
         try:
             data = path.read_bytes()
@@ -88,9 +109,12 @@ class ResultStore:
             return None
         if any(result.get(k) != v for k, v in expected.items()):
             return None
-        return result
+        if for_reuse and result.get("status") != "ok" and result.get("error_source") != "submission":
+            return None
+        return clean(result)
 
     def write(self, result: dict[str, Any]) -> Path:
+        result = clean(result)
         path = result_path(self.dir, result["solver"], result["puzzle"])
         text = json.dumps(result, indent=2, sort_keys=True, allow_nan=False) + "\n"
         write_text_atomic(path, text)

@@ -1,19 +1,23 @@
 """The isolated worker: imports ONE submission module and answers the grader's questions about it.
 
-    python -m harness.worker [--memory BYTES] [--fsize BYTES] [--parent PID] [--no-landlock] /abs/path/to/submission.py
+    python -m harness.worker [--memory BYTES] [--fsize BYTES] [--cpu SECONDS] [--nproc N] [--parent PID]
+                             [--sandboxed] [--no-landlock] /abs/path/to/submission.py
 
 Started by harness.isolation.IsolatedSubmission (never by hand in grading), in an empty working directory of
 its own. Before the submission is imported the worker
 
-  * lowers its own resource limits (address space, file size, no core dumps) and asks the kernel to kill it
-    when the grading process dies;
+  * lowers its own resource limits (address space, file size, CPU time, no core dumps; under bubblewrap also
+    the number of processes and threads) and asks the kernel to kill it when its parent dies;
   * keeps private duplicates of its stdin/stdout for the protocol, points fd 1 at stderr and fd 0 at
     /dev/null, so that prints and input() in the submission cannot corrupt or consume the protocol;
   * where the kernel offers Landlock, restricts itself: no writes outside its working directory (and
     /dev/null), no reading the puzzles' checkpoints or the repository's .git, no executing programs, no TCP,
     no signals to processes outside the sandbox; when running as root it drops its capabilities;
   * installs an audit hook (sys.addaudithook) with the same policy for Python-level operations, plus no
-    subprocesses, fork, exec, kill of other processes, rlimit changes or gc object walks.
+    subprocesses, fork, exec, kill of other processes, rlimit changes, gc object walks, or sockets of any kind.
+
+Under bubblewrap (harness.sandbox, --sandboxed) the worker also lives in its own PID and network namespaces with a
+minimal read-only file system, a size-capped working directory and a clean environment.
 
 Protocol (both directions): frames of a 4-byte big-endian length followed by that many bytes of UTF-8 JSON.
 Arrays travel as {"__ndarray__": {"dtype": "int64", "shape": [2, 3], "b64": "<little-endian bytes>"}}
@@ -50,15 +54,18 @@ ERROR_CHARS = 2000
 
 # --- resource limits and process hygiene (first thing, before any heavy import) ---------------------------
 
-def _limit_resources(memory: int | None, fsize: int | None) -> None:
+def _limit_resources(memory: int | None, fsize: int | None, cpu: int | None = None, nproc: int | None = None) -> None:
+    """RLIMIT_CPU gets a hard limit 2 s above the soft one: SIGXCPU first, SIGKILL if that is ignored."""
     import resource
 
-    for limit, value in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_FSIZE, fsize), (resource.RLIMIT_CORE, 0)):
+    for limit, value, extra in ((resource.RLIMIT_AS, memory, 0), (resource.RLIMIT_FSIZE, fsize, 0),
+                                (resource.RLIMIT_CORE, 0, 0), (resource.RLIMIT_CPU, cpu, 2),
+                                (resource.RLIMIT_NPROC, nproc, 0)):
         if value is None:
             continue
         soft, hard = resource.getrlimit(limit)
-        value = value if hard == resource.RLIM_INFINITY else min(value, hard)
-        resource.setrlimit(limit, (value, value))
+        top = value + extra if hard == resource.RLIM_INFINITY else min(value + extra, hard)
+        resource.setrlimit(limit, (min(value, top), top))
 
 
 def _die_with_parent(parent: int | None) -> None:
@@ -226,6 +233,9 @@ def _make_audit_hook(root: str, protected: list[str], private_fds: tuple[int, ..
         "resource.prlimit": "changing resource limits", "gc.get_objects": "walking the garbage collector",
         "gc.get_referrers": "walking the garbage collector", "gc.get_referents": "walking the garbage collector",
         "socket.connect": "network access", "socket.bind": "network access", "socket.sendto": "network access",
+        "socket.sendmsg": "network access", "socket.__new__": "network access", "socket.getaddrinfo": "network access",
+        "socket.gethostbyname": "network access", "socket.gethostbyaddr": "network access",
+        "socket.getnameinfo": "network access", "socket.sethostname": "network access",
     }
     path_events = {  # event -> positions of (path, dir_fd) pairs that must lie inside the working directory
         "os.remove": ((0, 1),), "os.rmdir": ((0, 1),), "os.mkdir": ((0, 2),), "os.chmod": ((0, 2),),
@@ -549,27 +559,35 @@ def _serve(channel: _Channel, functions: dict) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    memory = fsize = parent = None
-    landlock = True
+    memory = fsize = parent = cpu = nproc = None
+    landlock, sandboxed = True, False
     while argv and argv[0].startswith("--"):
         flag = argv.pop(0)
         if flag == "--no-landlock":  # tests of the audit hook alone
             landlock = False
+            continue
+        if flag == "--sandboxed":  # started by bubblewrap (harness.sandbox)
+            sandboxed = True
             continue
         value = argv.pop(0)
         if flag == "--memory":
             memory = int(value)
         elif flag == "--fsize":
             fsize = int(value)
+        elif flag == "--cpu":
+            cpu = int(value)
+        elif flag == "--nproc":
+            nproc = int(value)
         elif flag == "--parent":
             parent = int(value)
         else:
             raise SystemExit(f"harness.worker: unknown option {flag}")
     if len(argv) != 1:
-        raise SystemExit("usage: python -m harness.worker [--memory BYTES] [--fsize BYTES] [--parent PID] "
-                         "[--no-landlock] SUBMISSION.py")
+        raise SystemExit("usage: python -m harness.worker [--memory BYTES] [--fsize BYTES] [--cpu SECONDS] "
+                         "[--nproc N] [--parent PID] [--sandboxed] [--no-landlock] SUBMISSION.py")
     path = argv[0]
-    _limit_resources(memory, fsize)
+    # RLIMIT_NPROC counts every process of the user: only inside bubblewrap is that user the worker's own
+    _limit_resources(memory, fsize, cpu, nproc if sandboxed else None)
     _die_with_parent(parent)
 
     # the protocol gets private copies of stdin/stdout; the submission's fd 1 is stderr and fd 0 is /dev/null
@@ -587,7 +605,8 @@ def main(argv: list[str] | None = None) -> int:
 
     root = os.path.realpath(os.getcwd())
     protected = _protected_paths()
-    sandbox = {"root": root, "protected": len(protected), "rlimit_as": memory, "rlimit_fsize": fsize}
+    sandbox = {"root": root, "protected": len(protected), "rlimit_as": memory, "rlimit_fsize": fsize,
+               "rlimit_cpu": cpu, "rlimit_nproc": nproc if sandboxed else None, "bubblewrap": sandboxed}
     sandbox.update(_landlock(root, protected) if landlock else {"landlock": 0, "landlock_error": "disabled"})
     sandbox["capabilities_dropped"] = _drop_capabilities()
     _disarm_fork_exec()
