@@ -170,7 +170,7 @@ def test_syntax_error():
 def test_ordinary_exception_in_a_function_fails_only_its_claim():
     report = grade_isolated(HOSTILE / "raising_function.py", puzzle("bigram_0l"), **LIMITS)
     circuit, algorithm = report.claims
-    assert circuit.passed
+    assert circuit.verdict == "vacuous"  # a circuit of bigram_0l's single component cannot fail
     assert not algorithm.passed and algorithm.failures == ["algorithm.error"]
     assert "ValueError: this predict always fails" in algorithm.message
     assert not report.solved
@@ -296,13 +296,14 @@ def test_rebuilt_hypothesis_has_stub_functions():
     with IsolatedSubmission(REFERENCE / "rederive_position.py", **LIMITS) as submission:
         hypothesis = submission.hypothesis()
         assert isinstance(hypothesis, Hypothesis) and hypothesis.puzzle == "rederive_position"
-        attention = hypothesis.claims[3]
-        assert attention.kind == "attention" and attention.queries == list(range(1, 10))
+        kinds = [c.kind for c in hypothesis.claims]
+        attention = hypothesis.claims[kinds.index("attention")]
+        assert attention.queries in (None, list(range(1, 10)))  # grader v2 references leave it to the puzzle
         assert isinstance(attention.rule, RemoteFunction)
         with pytest.raises(RuntimeError, match="runs only inside its isolated worker"):
             attention.rule(np.zeros((1, 10), dtype=np.int64))
         tokens = np.arange(20).reshape(2, 10)
-        previous = submission.call(4, "variable", (tokens,))
+        previous = submission.call(kinds.index("interchange"), "variable", (tokens,))
         assert previous.dtype == np.int64 and previous[:, 1:].tolist() == tokens[:, :-1].tolist()
         with pytest.raises(ValueError, match="no function `rule`"):
             submission.call(0, "rule", (tokens,))
@@ -369,3 +370,9 @@ def test_threads_and_processes_are_capped():
     assert error.reason == "import"
     assert "can't start new thread" in str(error), str(error)
     assert_reference_still_solves()
+
+
+def test_a_hypothesis_too_large_to_grade_is_refused_before_grading():
+    error, _ = hostile_failure("many_names")
+    assert error.reason == "size"
+    assert "has 1 claims naming 20001 components in all; at most 1000 claims and 10000 names" in str(error)
