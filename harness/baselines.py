@@ -10,8 +10,7 @@ import numpy as np
 import torch
 
 from .components import ComponentSpace
-from .hypothesis import Circuit, Hypothesis
-from .interventions import Edit
+from .hypothesis import Algorithm, Circuit, Hypothesis, Interchange, PathClaim, Scrubbing
 from .puzzle import Puzzle
 
 BASELINES = {
@@ -19,6 +18,8 @@ BASELINES = {
     "baseline-whole-model": "Baseline: whole model as the circuit",
     "baseline-random-circuit": "Baseline: random circuit of the reference's size",
     "baseline-ablation-finder": "Baseline: automated ablation circuit finder",
+    "baseline-finder-label": "Baseline: ablation finder + the model's own outputs as an algorithm",
+    "baseline-finder-tautologies": "Baseline: ablation finder + tautological claims",
 }
 
 
@@ -29,18 +30,33 @@ def _space(puzzle: Puzzle, seed: int, n: int) -> tuple[ComponentSpace, dict[str,
 
 def ablation_finder_circuit(puzzle: Puzzle, seed: int) -> list[str]:
     """Keep every component whose ablation alone costs at least δ of the metric (activation patching)."""
-    from .grader import _context
+    from .grading import prepare_sample
+    from .grading.edits import Replace
 
     spec = puzzle.declaration.grading
-    space, tensors = _space(puzzle, seed, spec.n)
-    ctx = _context(puzzle, space, tensors, seed, spec.ablation, call=None, n=spec.n)
-    everything = torch.ones(space.n_ctx, dtype=torch.bool)
-    components = space.all()
-    variants = [[Edit(c, everything, ctx.base.ablated(c, spec.ablation))] for c in components]
-    clean, empty = ctx.m_clean.double().mean(), ctx.m_empty.double().mean()
-    drops = [float((clean - m.double().mean()) / (clean - empty)) for m in ctx.base.run(variants, ctx.metric)]
+    sample = prepare_sample(puzzle, seed, spec.n)
+    gen = torch.Generator().manual_seed(seed)
+    everything = torch.ones(sample.space.n_ctx, dtype=torch.bool)
+    components = sample.space.all()
+    variants = [[Replace(c, everything, sample.base.ablated(c, spec.ablation, gen))] for c in components]
+    clean, empty = sample.m_clean.double().mean(), sample.m_empty(spec.ablation).double().mean()
+    drops = [float((clean - m.double().mean()) / (clean - empty)) for m in sample.base.run(variants, sample.metric)]
     kept = [str(c) for c, d in zip(components, drops) if d >= spec.delta]
     return kept or [str(components[int(np.argmax(drops))])]
+
+
+def _model_outputs(puzzle: Puzzle):
+    """predict(tokens) = the model's own top tokens: the strongest behavioural claim there is."""
+    def predict(tokens: np.ndarray) -> np.ndarray:
+        return puzzle.logits(torch.from_numpy(tokens)).argmax(-1).numpy()
+    return predict
+
+
+def _model_outputs_cf(puzzle: Puzzle):
+    """predict(base, source tokens) = the model's top tokens on the source (patching the input swaps it)."""
+    def predict(base: np.ndarray, source_tokens: np.ndarray) -> np.ndarray:
+        return puzzle.logits(torch.from_numpy(np.ascontiguousarray(source_tokens))).argmax(-1).numpy()
+    return predict
 
 
 def random_circuit(puzzle: Puzzle, seed: int, size: int) -> list[str]:
@@ -68,4 +84,23 @@ def baseline_hypothesis(kind: str, puzzle: Puzzle, seed: int, reference_size: in
         return Hypothesis(puzzle=name, claims=[Circuit(random_circuit(puzzle, seed, reference_size), name="random")])
     if kind == "baseline-ablation-finder":
         return Hypothesis(puzzle=name, claims=[Circuit(ablation_finder_circuit(puzzle, seed), name="ablation finder")])
+    if kind in ("baseline-finder-label", "baseline-finder-tautologies"):
+        circuit = ablation_finder_circuit(puzzle, seed)
+        bases = sorted({c.split("[")[0] for c in circuit})
+        claims = [Circuit(circuit, name="ablation finder")]
+        if kind == "baseline-finder-label":
+            claims.append(Algorithm(_model_outputs(puzzle), explains=bases, name="the model's own top tokens"))
+        else:
+            space, _ = _space(puzzle, seed, 1)
+            claims += [Scrubbing("embed", lambda tokens: tokens, name="embedding depends on the token")]
+            if space.has_pos_embed:
+                claims.append(Scrubbing("pos_embed", lambda tokens: np.broadcast_to(np.arange(tokens.shape[1]),
+                                                                                   tokens.shape).copy(), name="position"))
+            if space.n_layers:
+                last = [f"L{space.n_layers - 1}H{h}" for h in range(space.n_heads)]
+                claims += [PathClaim(h, "logits", name="last layer writes the logits") for h in last
+                           if space.attn_only]
+                claims.append(Interchange("embed", lambda tokens: tokens, _model_outputs_cf(puzzle),
+                                          name="patching the input changes the output"))
+        return Hypothesis(puzzle=name, claims=claims)
     raise ValueError(f"Unknown baseline {kind!r}; known: {', '.join(BASELINES)}.")

@@ -106,8 +106,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def format_report(report) -> str:
     """A per-claim table and the verdict, for people."""
-    rows = [[c.index, c.kind, c.name, "PASS" if c.passed else "FAIL", f"{c.value:.3f}", c.threshold,
-             f"[{c.ci[0]:.3f}, {c.ci[1]:.3f}]", c.ablation or "", c.message] for c in report.claims]
+    claims = report.claims + ([report.joint] if report.joint is not None else [])
+    rows = [[c.index if c.index >= 0 else "all", c.kind, c.name, c.verdict.upper(), f"{c.value:.3f}", c.threshold,
+             f"[{c.ci[0]:.3f}, {c.ci[1]:.3f}]", c.ablation or "", c.message] for c in claims]
     table = tabulate(rows, headers=["#", "kind", "name", "result", "value", "threshold", "95% CI", "ablation", "why"],
                      maxcolwidths=[None] * 8 + [70])
     verdict = "SOLVED" if report.solved else "NOT SOLVED"
@@ -192,7 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("grade", help="grade a hypothesis module on its puzzle")
     p.add_argument("path", help="the hypothesis .py file")
     p.add_argument("--seed", type=int, default=None, help="grading seed (default: the puzzle's)")
-    p.add_argument("--ablation", choices=["mean", "resample", "zero"], default=None, help="default: the puzzle's")
+    p.add_argument("--ablation", choices=["mean", "resample", "zero", "global_mean", "global_resample"], default=None,
+                   help="default: the puzzle's")
     p.add_argument("--checkpoint", default=None,
                    help="grade against another checkpoint of the same architecture: safetensors or torch.save, holding "
                         "the model's own state dict or a TransformerLens 2.x/3.x HookedTransformer one")

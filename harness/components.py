@@ -11,7 +11,7 @@ from .declaration import Declaration
 from .hypothesis import HypothesisError
 
 _NAME = re.compile(r"^(?:(?P<embed>embed|pos_embed)|L(?P<layer>\d+)H(?P<head>\d+)|MLP(?P<mlp>\d+))"
-                   r"(?P<input>\.[qkv])?(?:\[(?P<positions>[^\]]*)\])?$")
+                   r"(?P<input>\.(?:q|k|v|qk|qv|kv|qkv))?(?:\[(?P<positions>[^\]]*)\])?$")
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class Component:
     layer: int | None = None
     head: int | None = None
     positions: tuple[int, ...] | None = None  # None = every position
-    input: str | None = None  # "q", "k" or "v" for a head's input (path targets only)
+    input: str | None = None  # "q", "k", "v" or several ("qk") for a head's inputs (path targets only)
 
     @property
     def base(self) -> str:
@@ -123,7 +123,8 @@ class ComponentSpace:
         if component.positions is not None:
             raise HypothesisError(f"Path target {name!r} cannot have positions; the path is tested at every position.")
         if component.kind == "head" and component.input is None:
-            raise HypothesisError(f"Path target {name!r} must name which input of the head: {name}.q, {name}.k or {name}.v.")
+            raise HypothesisError(f"Path target {name!r} must name which input of the head: {name}.q, {name}.k or {name}.v "
+                                  f"(or several, e.g. {name}.qk).")
         if component.kind in ("embed", "pos_embed"):
             raise HypothesisError(f"Path target {name!r} cannot be an embedding; use a head input, an MLP or 'logits'.")
         return component

@@ -72,24 +72,32 @@ class TrainingSpec:
 @dataclass(frozen=True)
 class RequiredQuestion:
     question: str  # shown to solvers, e.g. "How does the model derive position?"
-    component: str  # the component the answer must be about, e.g. "L0H0"
+    components: tuple[str, ...]  # the answer must be about one of these (base names, or "output" for algorithm claims)
     kinds: tuple[str, ...]  # claim kinds that count as an answer, e.g. ("scrubbing", "path")
+
+    @property
+    def component(self) -> str:
+        return " or ".join(self.components)
 
 
 @dataclass(frozen=True)
 class GradingSpec:
     seed: int = 1  # default grading seed (inside data.eval_seeds); `grade --seed` overrides
     n: int = 512  # rows per grading sample (a second sample of the same size serves as sources)
-    ablation: str = "mean"  # default ablation for circuit, path and minimality checks
+    ablation: str = "mean"  # default ablation: mean | resample | zero | global_mean | global_resample
+    circuit: bool = True  # whether a solve needs a circuit claim (false when the model is a single component)
     faithfulness: float = 0.9  # circuit: minimum fraction of the metric recovered
     delta: float = 0.05  # minimality drop per component; least effect for scrubbing and path claims to be testable
     random_circuits: int = 20  # circuit baseline: random circuits of the same size
     baseline_percentile: float = 0.9  # circuit: minimum percentile among the random circuits
-    attention: float = 0.6  # attention: minimum mass above chance, (mass - chance) / (1 - chance)
+    attention: float = 0.4  # attention: minimum mass on the claimed keys minus chance
+    attention_intervention: float = 0.8  # attention: share of the head's effect kept with the claimed pattern substituted
+    attention_queries: tuple[int, int] | None = None  # [start, stop) queries attention rules are judged on; None = task positions
     scrubbing: float = 0.9  # scrubbing: minimum fraction of the metric kept
     path: float = 0.8  # path: minimum fraction of the source's effect carried by the claimed path
     algorithm: float = 0.95  # algorithm: minimum agreement with the model
     interchange: float = 0.9  # interchange: minimum interchange-intervention accuracy
+    joint: float = 0.8  # joint test: share of the metric kept with every claim's intervention applied at once
     bootstrap: int = 200  # bootstrap resamples for confidence intervals
     required: tuple[RequiredQuestion, ...] = ()  # questions a solving hypothesis must answer
 
@@ -282,22 +290,31 @@ def _read_grading(r: _Reader, top: _Reader) -> GradingSpec:
     defaults = GradingSpec()
     values: dict[str, Any] = {}
     for f in fields(GradingSpec):
-        if f.name == "required" or f.name not in r.table:
+        if f.name in ("required", "attention_queries") or f.name not in r.table:
             continue
         values[f.name] = r.get(f.name, type(getattr(defaults, f.name)))
+    if "attention_queries" in r.table:
+        values["attention_queries"] = _pair(r, "attention_queries", int)
     for key, value in values.items():  # thresholds are shares in [0, 1]; counts are positive
         if key in ("n", "random_circuits", "bootstrap") and value < 1:
             raise r.fail(key, f"is {value}.", "Use a positive whole number.")
         if type(getattr(defaults, key)) is float and not 0.0 <= value <= 1.0:
             raise r.fail(key, f"is {value}, outside 0..1.", "Use a share between 0 and 1 (e.g. 0.9).")
-    if values.get("ablation", "mean") not in ("mean", "resample", "zero"):
-        raise r.fail("ablation", f"is {values['ablation']!r}.", 'Use "mean", "resample" or "zero".')
+    ablations = ("mean", "resample", "zero", "global_mean", "global_resample")
+    if values.get("ablation", "mean") not in ablations:
+        raise r.fail("ablation", f"is {values['ablation']!r}.", f"Use one of {', '.join(ablations)}.")
+    kinds = ("attention", "scrubbing", "path", "algorithm", "interchange")
     required = []
     for i, item in enumerate(r.get("required", list, [])):
-        if not isinstance(item, dict) or set(item) != {"question", "component", "kinds"}:
+        component = item.get("component") if isinstance(item, dict) else None
+        components = [component] if isinstance(component, str) else component
+        if (not isinstance(item, dict) or set(item) != {"question", "component", "kinds"} or not components
+                or not all(isinstance(c, str) for c in components) or not isinstance(item["kinds"], list)
+                or not set(item["kinds"]) <= set(kinds) or not item["kinds"]):
             raise r.fail("required", f"entry {i} is {item!r}.",
-                         'Write each as {question = "...", component = "L0H0", kinds = ["scrubbing"]}.')
-        required.append(RequiredQuestion(str(item["question"]), str(item["component"]), tuple(item["kinds"])))
+                         'Write each as {question = "...", component = "L0H0" (or a list of alternatives, or "output" '
+                         f'for algorithm claims), kinds = ["scrubbing"]}}, with kinds from {", ".join(kinds)}.')
+        required.append(RequiredQuestion(str(item["question"]), tuple(components), tuple(item["kinds"])))
     return GradingSpec(**values, required=tuple(required))
 
 

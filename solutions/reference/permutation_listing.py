@@ -2,10 +2,12 @@
 
 Every position of the listing holds a fixed rank (0-3) of the sorted character set, so what comes
 next at position q is "the character of rank r(q+1)". The single head finds it by position alone:
-from query q it attends to the earlier positions that hold rank r(q+1) (for a space or '.' target,
-to earlier separators), with queries and keys driven by the positional embedding; its value reads
-the token embedding and copies the character. Spaces and the final '.' need no head: the
-positional embedding and the head's average output predict them.
+from query q it attends to an earlier position that holds rank r(q+1) (for a space or '.' target, to an earlier separator),
+with queries and keys driven by the positional embedding; its value reads the token embedding and
+copies the character. It does not use every such position: per rank it favours a few fixed ones
+(the sorted set at 2-5, then e.g. 10 for rank 2, 22 for rank 0), so the token embedding is needed
+only there (found by removing the embedding position by position). Spaces and the final '.' need no
+head: the positional embedding and the head's average output predict them.
 """
 
 import itertools
@@ -54,12 +56,14 @@ def listing_algorithm(tokens: np.ndarray) -> np.ndarray:
 
 
 heads = f"L0H0[{','.join(map(str, CHAR_QUERIES))}]"
+SOURCE_POSITIONS = [2, 3, 4, 5, 8, 10, 17, 22, 27, 30, 33, 44, 50, 54, 62]  # where the head's favourite keys lie
 
 hypothesis = Hypothesis(
     puzzle="permutation_listing",
     description=__doc__,
     claims=[
-        Circuit(["embed", heads], name="token embedding and the head at character targets"),
+        Circuit([f"embed[{','.join(map(str, SOURCE_POSITIONS))}]", heads],
+                name="token embedding at the favourite keys and the head at character targets"),
         Attention("L0H0", same_rank_keys, name="head attends to earlier positions of the next rank"),
         Interchange(heads, next_token, lambda base, source_next: source_next, name="head output carries the next character"),
         PathClaim("embed", "L0H0.v", name="tokens reach the head only through its value"),

@@ -3,8 +3,9 @@
 All four layer-0 heads are previous-token heads (query and key driven by the positional
 embedding), redundantly; two of them (L0H1, L0H2) with MLP0 suffice. They move the token embedding
 of position q-1 to position q, MLP0 turns it into the output, and the unembedding reads it (also via
-layer 1, redundantly). Under mean ablation the positional embedding is a constant background, and
-layer 1 adds nothing that the direct path does not already give.
+layer 1, redundantly). Graded under position-agnostic (global mean) ablation, the positional
+embedding belongs to the circuit. Positions 0 and 1 need no head or MLP (the answer at 1 is always
+BOS); the token at position 23 is never an answer.
 """
 
 import numpy as np
@@ -39,11 +40,11 @@ hypothesis = Hypothesis(
     puzzle="previous_token_mlp",
     description=__doc__,
     claims=[
-        Circuit(["embed", "L0H1", "L0H2", "MLP0"], name="two previous-token heads and MLP0"),
+        Circuit(["embed[1:23]", "pos_embed[2:24]", "L0H1[2:24]", "L0H2[2:24]", "MLP0[2:24]"],
+                name="embeddings, two previous-token heads and MLP0"),
         Attention("L0H1", previous_position, name="L0H1 attends to q-1"),
         Attention("L0H2", previous_position, name="L0H2 attends to q-1"),
         Scrubbing("MLP0", previous_token, name="MLP0 depends only on the previous token"),
         Interchange("MLP0", previous_token, lambda base, source: source, name="MLP0 carries the previous token"),
-        Interchange("embed[0:23]", token, shifted, name="the embedding at q-1 supplies the answer at q"),
     ],
 )

@@ -11,7 +11,7 @@ import torch
 
 import harness
 import harness.grader
-import harness.claims
+import harness.grading
 from harness.hypothesis import Algorithm, Circuit, Hypothesis
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -21,7 +21,7 @@ numpy.mean = lambda *args, **kwargs: 1.0
 torch.Tensor.__add__ = lambda self, other: torch.zeros(())
 torch.log_softmax = lambda *args, **kwargs: None
 harness.grader.grade = lambda *args, **kwargs: "every hypothesis solves everything"
-harness.claims.CHECKS.clear()
+harness.grading.CHECKS.clear()
 harness.load_puzzle = None
 
 print("junk on stdout from print()")

@@ -6,7 +6,7 @@ head only through its value input, so the embedding → query path carries almos
 
 from harness.hypothesis import Circuit, Hypothesis, PathClaim
 
-EXPECTED_FAILURES = ["path"]
+EXPECTED_FAILURES = ["path.share"]
 
 hypothesis = Hypothesis(puzzle="permutation_listing", claims=[
     Circuit(["embed", "L0H0"]),

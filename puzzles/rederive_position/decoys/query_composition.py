@@ -7,7 +7,7 @@ fraction of it.
 
 from harness.hypothesis import Circuit, Hypothesis, PathClaim
 
-EXPECTED_FAILURES = ["path"]
+EXPECTED_FAILURES = ["path.share"]
 
 hypothesis = Hypothesis(puzzle="rederive_position", claims=[
     Circuit(["embed[1:9]", "L0H0[3:10]", "L1H0[2:10]"]),

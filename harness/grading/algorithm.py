@@ -1,0 +1,62 @@
+"""Algorithm claims: the model computes `predict` (behavioural; explains no component).
+
+Agreement on the task positions ≥ `algorithm`: for labels, the share of positions where the model's top token
+equals the predicted label; for distributions [batch, pos, vocab], 1 − KL(model ‖ predict) / KL(model ‖ uniform).
+On a task whose reference is a distribution (kl_to_reference), labels are compared as one-hot distributions:
+the claim must give the distribution, not only its argmax. An algorithm claim is true of any model that does
+the task, so it explains no component: say where its variables live with interchange claims.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ..hypothesis import Algorithm, HypothesisError
+from .context import ClaimResult, Context, ratio, result, to_np
+
+
+def agreement_rows(ctx: Context, model_logits: torch.Tensor, predicted: np.ndarray, what: str,
+                   counted: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, str]:
+    """Per-row (agreement, counted positions, form) of labels or distributions against the model."""
+    mask = ctx.task_mask if counted is None else counted
+    rows, n_ctx = mask.shape
+    vocab = model_logits.shape[-1]
+    form = "labels"
+    if predicted.shape == (rows, n_ctx) and np.issubdtype(predicted.dtype, np.integer):
+        if ctx.task_metric != "kl_to_reference":
+            agree = (to_np(model_logits.argmax(-1)).astype(np.int64) == predicted) & mask
+            return agree.sum(-1).astype(float), mask.sum(-1).astype(float), form
+        labels = np.where((predicted >= 0) & (predicted < vocab), predicted, 0)
+        predicted = np.eye(vocab)[labels] * ((predicted >= 0) & (predicted < vocab))[..., None]
+        form = "labels as one-hot distributions"
+    if predicted.ndim == 3 and predicted.shape[:2] == (rows, n_ctx) and np.issubdtype(predicted.dtype, np.floating):
+        if predicted.shape[-1] != vocab:
+            raise HypothesisError(f"{what} returned distributions over {predicted.shape[-1]} tokens; the model's "
+                                  f"vocabulary has {vocab}.")
+        log_p = model_logits.double().log_softmax(-1)
+        p = log_p.exp()
+        q = torch.from_numpy(np.nan_to_num(predicted.astype(np.float64))).clamp_min(1e-9)
+        q = q / q.sum(-1, keepdim=True)
+        kl = (p * (log_p - q.log())).sum(-1)
+        kl_uniform = (p * (log_p + np.log(vocab))).sum(-1).clamp_min(1e-9)
+        score = to_np((1 - kl / kl_uniform).clamp_min(0))
+        return (score * mask).sum(-1), mask.sum(-1).astype(float), form if form != "labels" else "distributions"
+    raise HypothesisError(f"{what} returned shape {predicted.shape} and dtype {predicted.dtype}; return int labels "
+                          f"[{rows}, {n_ctx}] or probabilities [{rows}, {n_ctx}, vocab].")
+
+
+def check(ctx: Context, index: int, claim: Algorithm) -> ClaimResult:
+    predicted = np.asarray(ctx.call(index, "predict", (ctx.sample.batch["tokens"].numpy(),)))
+    agree, counted, form = agreement_rows(ctx, ctx.base.clean_logits, predicted, f"Algorithm claim {index} predict")
+    value = ratio(agree, counted)
+    threshold = ctx.spec.algorithm
+    failures = [] if value >= threshold else ["algorithm"]
+    message = f"the algorithm ({form}) agrees with the model on {value:.3f} of the task positions (threshold {threshold})."
+    if failures and form.startswith("labels as"):
+        message += " This task's outputs are distributions: return probabilities [batch, pos, vocab]."
+    if list(claim.explains):
+        message += (" It explains no component (explains= is ignored): an algorithm claim is behavioural — any model "
+                    "that does the task satisfies it. Add interchange claims that put its variables in components.")
+    return result(ctx, index, "algorithm", claim.name, value, threshold, failures, message,
+                  ci=ctx.bootstrap(lambda r: ratio(agree, counted, r)), details={"form": form})

@@ -1,0 +1,130 @@
+"""Attention claims: head H, at the puzzle's query positions, attends to the keys `rule(tokens)` names.
+
+Judged on every declared query (`[grading] attention_queries`, else the task positions, plus any `queries`
+the claim adds — a claim cannot narrow them; a query where the rule names no key counts as a miss):
+  coverage   M, the mean attention mass on the claimed keys;
+  chance     C, the mean share of attendable keys claimed (what a uniform head would put on them);
+  value      M − C ≥ `attention`: attention above chance, unnormalised, so claiming most keys scores near
+             zero and adding a key that gets less than its chance share lowers the value;
+  intervention  replacing the head's pattern at those queries by the claimed one (restricted to the claimed
+             keys, renormalised) keeps (m(sub) − m(head ablated)) / (m(model) − m(head ablated)) ≥
+             `attention_intervention`. Skipped (reported) when ablating the head alone costs less than δ.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import torch
+
+from ..hypothesis import Attention, HypothesisError
+from .context import ClaimResult, Context, ratio, result, to_np
+from .edits import Pattern
+
+
+def key_mask(raw: np.ndarray, rows: int, n_ctx: int, what: str) -> np.ndarray:
+    raw = np.asarray(raw)
+    if raw.shape == (rows, n_ctx) and np.issubdtype(raw.dtype, np.integer):
+        mask = np.zeros((rows, n_ctx, n_ctx), dtype=bool)
+        r, q = np.nonzero(raw >= 0)
+        keys = raw[r, q]
+        if (keys >= n_ctx).any():
+            raise HypothesisError(f"{what} returned key positions >= {n_ctx}.")
+        mask[r, q, keys] = True
+        return mask
+    if raw.shape == (rows, n_ctx, n_ctx) and raw.dtype == bool:
+        return raw.copy()
+    raise HypothesisError(f"{what} returned an array of shape {raw.shape} and dtype {raw.dtype}; return int keys "
+                          f"[{rows}, {n_ctx}] (-1 = none) or a bool mask [{rows}, {n_ctx}, {n_ctx}].")
+
+
+def declared_queries(ctx: Context, extra=None) -> np.ndarray:
+    """Bool [rows, pos]: the puzzle's attention queries (or task positions), plus any the claim adds."""
+    queries = ctx.task_mask.copy()
+    if ctx.spec.attention_queries is not None:
+        start, stop = ctx.spec.attention_queries
+        queries[:] = False
+        queries[:, start:stop] = True
+    if extra is not None:
+        queries[:, [q for q in extra if 0 <= q < queries.shape[1]]] = True
+    return queries
+
+
+def _missed_keys(pattern: np.ndarray, claimed: np.ndarray, queries: np.ndarray) -> str:
+    """The most common offset (query − key) of the most attended key outside the rule, as a hint."""
+    outside = np.where(claimed, -1.0, pattern)
+    r, q = np.nonzero(queries)
+    if not len(r):
+        return ""
+    best = outside[r, q].argmax(-1)
+    mass = outside[r, q, best]
+    offsets = Counter((q - best)[mass > 0.1].tolist())
+    if not offsets:
+        return ""
+    offset, count = offsets.most_common(1)[0]
+    share = float(mass[(q - best) == offset].mean())
+    where = "the query itself" if offset == 0 else f"key q−{offset}" if offset > 0 else f"key q+{-offset}"
+    return (f" The rule leaves out {where}, which gets {share:.2f} of the attention at {count / len(r):.0%} of the "
+            "queries: consider adding it.")
+
+
+def check(ctx: Context, index: int, claim: Attention) -> ClaimResult:
+    head = ctx.space.parse(claim.head)
+    if head.kind != "head":
+        raise HypothesisError(f"Attention claim {index} names {claim.head!r}, which is not an attention head (e.g. L1H0).")
+    tokens = ctx.sample.batch["tokens"].numpy()
+    rows, n_ctx = tokens.shape
+    claimed = key_mask(ctx.call(index, "rule", (tokens,)), rows, n_ctx, f"Attention claim {index} rule")
+    claimed &= np.tril(np.ones((n_ctx, n_ctx), dtype=bool))[None]  # keys after the query cannot be attended
+    queries = declared_queries(ctx, claim.queries)
+    pattern = to_np(ctx.base.pattern(head.layer, head.head))
+    n_keys = np.arange(1, n_ctx + 1)[None, :]
+    k = claimed.sum(-1)
+    mass = np.where(queries, (pattern * claimed).sum(-1), 0.0).sum(-1)  # per row
+    chance = np.where(queries, k / n_keys, 0.0).sum(-1)
+    counted = queries.sum(-1).astype(float)
+
+    def excess(r=slice(None)) -> float:
+        total = counted[r].sum()
+        return float((mass[r].sum() - chance[r].sum()) / total) if total else float("nan")
+
+    value = excess()
+    m = float(mass.sum() / counted.sum()) if counted.sum() else 0.0
+    c = float(chance.sum() / counted.sum()) if counted.sum() else 0.0
+    ci = ctx.bootstrap(excess)
+
+    # the intervention: the claimed pattern in place of the head's own
+    substitute = np.where(claimed, pattern, 0.0)
+    total = substitute.sum(-1, keepdims=True)
+    use = queries & (claimed.any(-1)) & (total[..., 0] > 0)
+    substitute = np.where(total > 0, substitute / np.maximum(total, 1e-12), 0.0)
+    edit = Pattern(head.layer, head.head, torch.from_numpy(use), torch.from_numpy(substitute).float())
+    m_sub, m_abl = ctx.runs([[edit], [ctx.ablate_all(head)]])
+    ctx.offer(index, [edit])
+    m_clean, m_empty = ctx.m_clean(), ctx.m_empty()
+    effect = ratio(m_clean - m_abl, m_clean - m_empty)
+    kept = ratio(m_sub - m_abl, m_clean - m_abl)
+    testable = bool(effect >= ctx.spec.delta)
+
+    threshold = ctx.spec.attention
+    failures = []
+    if not (np.isfinite(value) and value >= threshold):
+        failures.append("attention")
+    if testable and not kept >= ctx.spec.attention_intervention:
+        failures.append("attention.intervention")
+    message = (f"{head.base} puts {m:.3f} of its attention on the claimed keys at {int(counted.sum() / rows)} queries "
+               f"per row, where a uniform head would put {c:.3f}: {value:.3f} above chance (threshold {threshold}); ")
+    if testable:
+        message += (f"substituting the claimed pattern keeps {kept:.3f} of the head's effect "
+                    f"(threshold {ctx.spec.attention_intervention}).")
+    else:
+        message += (f"the head alone costs only {effect:.3f} of the metric (δ={ctx.spec.delta}), so substituting "
+                    "its pattern was not tested here (the joint test still does).")
+    if failures:
+        message += _missed_keys(pattern, claimed, queries)
+        if c > 0.5:
+            message += " The rule claims most attendable keys: a claim this broad says little; name the keys that matter."
+    return result(ctx, index, "attention", claim.name, value, threshold, failures, message, explains=[head.base], ci=ci,
+                  details={"mass": m, "chance": c, "intervention_kept": kept,
+                           "head_effect": effect, "intervention_tested": testable})

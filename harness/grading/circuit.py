@@ -1,0 +1,192 @@
+"""Circuit claims: these (component, position) units, and nothing else, do the task.
+
+Checks, all on units (so the verdict does not depend on how the circuit is written):
+  faithfulness  (m(circuit) − m(empty)) / (m(model) − m(empty)) ≥ `faithfulness`, under the default ablation
+                (reported under every ablation);
+  minimality    removing any one base component (all its claimed positions) lowers faithfulness by ≥ δ, and
+                no component is padded: its positions that a screen (each unit removed alone, on 32 rows) marks
+                as (nearly) inert — each costing < δ/50 when removed with its parallel alternatives (the other
+                claimed heads of its layer, so redundant copies are not padding) — removed together cost ≥ δ
+                on every row;
+  baseline      the circuit beats (strictly; ties are not wins) `baseline_percentile` of `random_circuits`
+                random circuits of as many units, and the check has power: at most 1 − `baseline_percentile`
+                of them reach the faithfulness threshold themselves.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ..components import Component, ComponentSpace
+from ..hypothesis import Circuit, HypothesisError
+from .context import ClaimResult, Context, ratio, result, to_np
+from .edits import Replace
+from .sample import ABLATIONS
+
+Keep = dict[str, np.ndarray]  # base component -> bool [pos]: the units kept
+
+
+def keep_mask(space: ComponentSpace, components: list[Component]) -> Keep:
+    keep: Keep = {}
+    for comp in components:
+        mask = keep.setdefault(comp.base, np.zeros(space.n_ctx, dtype=bool))
+        mask[list(comp.positions) if comp.positions is not None else slice(None)] = True
+    return keep
+
+
+def ablate_outside(ctx: Context, keep: Keep, ablation: str | None = None) -> list[Replace]:
+    """Edits that ablate every unit not kept."""
+    edits = []
+    for comp in ctx.space.all():
+        kept = keep.get(comp.base, np.zeros(ctx.space.n_ctx, dtype=bool))
+        if not kept.all():
+            edits.append(Replace(comp, torch.from_numpy(~kept), ctx.ablated(comp, ablation)))
+    return edits
+
+
+def _without(keep: Keep, base: str, positions: np.ndarray | None = None) -> Keep:
+    out = {b: m.copy() for b, m in keep.items()}
+    if positions is None:
+        out.pop(base)
+    else:
+        out[base][positions] = False
+    return out
+
+
+INERT = 0.02  # a unit is a padding candidate when removing it (with its parallel alternatives) costs < INERT × δ
+SCREEN_ROWS = 32  # rows used to screen single units for padding (the verdict comes from a run on every row)
+
+
+def _group(space: ComponentSpace, base: str) -> str:
+    """Parallel alternatives share a group: the heads of one layer (redundant copies are not padding)."""
+    comp = space.parse(base)
+    return f"heads{comp.layer}" if comp.kind == "head" else base
+
+
+def _unit_drops(ctx: Context, keep: Keep) -> dict[str, np.ndarray]:
+    """Faithfulness lost by removing a position from a component and its parallel alternatives (the other
+    claimed heads of its layer), screened on the first SCREEN_ROWS rows."""
+    rows = min(SCREEN_ROWS, ctx.n)
+    sample, metric = ctx.subset(rows)
+    replacements = {c.base: (c, ctx.ablated(c)[:rows]) for c in ctx.space.all()}
+    none = np.zeros(ctx.space.n_ctx, dtype=bool)
+
+    def outside(k: Keep) -> list[Replace]:
+        return [Replace(c, torch.from_numpy(~k.get(c.base, none)), r) for c, r in replacements.values()
+                if not k.get(c.base, none).all()]
+
+    groups: dict[str, list[str]] = {}
+    for b in keep:
+        groups.setdefault(_group(ctx.space, b), []).append(b)
+    units = sorted({(g, int(p)) for g, members in groups.items() for b in members if keep[b].sum() > 1
+                    for p in np.nonzero(keep[b])[0]})
+    variants = [outside(keep)]
+    for g, p in units:
+        k = {b: m.copy() for b, m in keep.items()}
+        for b in groups[g]:
+            k[b][p] = False
+        variants.append(outside(k))
+    metrics = [to_np(m) for m in sample.run(variants, metric)]
+    scale = float((ctx.m_clean()[:rows] - ctx.m_empty()[:rows]).mean())
+    drops = {b: np.full(ctx.space.n_ctx, np.inf) for b in keep}
+    for (g, p), m in zip(units, metrics[1:]):
+        for b in groups[g]:
+            drops[b][p] = float((metrics[0] - m).mean()) / scale if abs(scale) > 1e-12 else 0.0
+    return drops
+
+
+def check(ctx: Context, index: int, claim: Circuit) -> ClaimResult:
+    comps = [ctx.space.parse(c) for c in claim.components]
+    if not comps:
+        raise HypothesisError(f"Circuit claim {index} lists no components; name at least one.")
+    spec, space = ctx.spec, ctx.space
+    keep = keep_mask(space, comps)
+    size = int(sum(m.sum() for m in keep.values()))
+    m_clean = ctx.m_clean()
+
+    def faith(m: np.ndarray, ablation: str | None = None, rows=None) -> float:
+        m_empty = ctx.m_empty(ablation)
+        return ratio(m - m_empty, m_clean - m_empty, rows)
+
+    # padding candidates: per component, its least important positions whose screened cost adds up to < δ/2
+    estimates = _unit_drops(ctx, keep)
+    candidates: dict[str, np.ndarray] = {}
+    for base, mask in keep.items():
+        positions = np.nonzero(mask)[0]
+        if len(positions) < 2:
+            continue
+        order = positions[np.argsort(estimates[base][positions], kind="stable")]
+        order = order[estimates[base][order] < spec.delta * INERT]
+        cumulative = np.cumsum(np.maximum(estimates[base][order], 0))
+        chosen = order[cumulative < spec.delta / 2]
+        if 0 < len(chosen) < len(positions):
+            candidates[base] = np.sort(chosen)
+
+    variants, labels = [], []
+    for ablation in ABLATIONS:
+        variants.append(ablate_outside(ctx, keep, ablation)), labels.append(("ablation", ablation))
+    for base in keep:
+        variants.append(ablate_outside(ctx, _without(keep, base))), labels.append(("without", base))
+    for base, positions in candidates.items():
+        variants.append(ablate_outside(ctx, _without(keep, base, positions))), labels.append(("padding", base))
+    units = [(c.base, p) for c in space.all() for p in range(space.n_ctx)]
+    for _ in range(spec.random_circuits):
+        chosen = ctx.rng.choice(len(units), size=min(size, len(units)), replace=False)
+        rand_keep: Keep = {}
+        for u in chosen:
+            rand_keep.setdefault(units[u][0], np.zeros(space.n_ctx, dtype=bool))[units[u][1]] = True
+        variants.append(ablate_outside(ctx, rand_keep)), labels.append(("random", ""))
+    metrics = ctx.runs(variants)
+
+    by_ablation = {arg: faith(m, arg) for (label, arg), m in zip(labels, metrics) if label == "ablation"}
+    m_circuit = metrics[ABLATIONS.index(ctx.ablation)]
+    value = by_ablation[ctx.ablation]
+    ci = ctx.bootstrap(lambda r: faith(m_circuit, None, r))
+    without = {arg: faith(m) for (label, arg), m in zip(labels, metrics) if label == "without"}
+    unneeded = sorted(b for b, f in without.items() if value - f < spec.delta)
+    padding = {}
+    for (label, arg), m in zip(labels, metrics):
+        if label == "padding" and value - faith(m) < spec.delta and arg not in unneeded:
+            padding[arg] = [int(p) for p in candidates[arg]]
+    random_values = [faith(m) for (label, _), m in zip(labels, metrics) if label == "random"]
+    wins = sum(v < value - 1e-9 for v in random_values) / max(1, len(random_values))
+    reach = sum(v >= spec.faithfulness for v in random_values) / max(1, len(random_values))
+    no_power = reach > 1 - spec.baseline_percentile
+
+    failures, notes = [], []
+    others = ", ".join(f"{a} {v:.3f}" for a, v in by_ablation.items() if a != ctx.ablation)
+    notes.append(f"faithfulness {value:.3f} (threshold {spec.faithfulness}) under {ctx.ablation} ablation ({others})")
+    if not value >= spec.faithfulness:
+        failures.append("circuit.faithfulness")
+        weakest = max(by_ablation, key=by_ablation.get)
+        notes.append("the circuit misses part of the mechanism: look for components whose removal from the full "
+                     "model costs the most" + (f" (it does better under {weakest} ablation: {by_ablation[weakest]:.3f})"
+                                               if by_ablation[weakest] > value + 0.05 else ""))
+    if unneeded or padding:
+        failures.append("circuit.minimality")
+        if unneeded:
+            notes.append(f"not needed (removing each costs less than δ={spec.delta}): {', '.join(unneeded)}")
+        for base, positions in padding.items():
+            notes.append(f"{base} is padded: its positions {positions} can go together at a cost below δ")
+    else:
+        notes.append("every component and position needed")
+    if no_power:
+        failures.append("circuit.baseline")
+        notes.append(f"{reach:.0%} of {len(random_values)} random circuits of {size} units reach the threshold too: "
+                     "the check has no power at this size; claim fewer units")
+    elif wins < spec.baseline_percentile:
+        failures.append("circuit.baseline")
+        notes.append(f"beats only {wins:.0%} of {len(random_values)} random circuits of {size} units "
+                     f"(needs {spec.baseline_percentile:.0%}; ties are not wins)")
+    else:
+        notes.append(f"beats {wins:.0%} of {len(random_values)} random circuits of {size} units")
+    # a circuit that would pass but for a baseline with no power cannot fail: vacuous (it blocks a solve only
+    # where the puzzle requires a circuit, through the circuit part of the criterion)
+    vacuous = no_power and failures == ["circuit.baseline"]
+    return result(ctx, index, "circuit", claim.name, value, spec.faithfulness, failures, "; ".join(notes) + ".",
+                  ci=ci, ablation=ctx.ablation, vacuous=vacuous,
+                  details={"faithfulness_by_ablation": by_ablation, "without": without, "unneeded": unneeded,
+                           "padding": padding, "baseline_wins": wins, "baseline_reach": reach,
+                           "random_faithfulness": random_values, "size": size,
+                           "components": [str(c) for c in comps]})

@@ -1,0 +1,191 @@
+"""What a claim check receives (Context) and returns (ClaimResult), and the grading sample it runs on.
+
+A GradingSample is prepared once per (puzzle, seed, n) by the caller and may be reused across hypotheses.
+Each claim gets its own random generators, derived from the grading seed and the claim's content, so
+adding or reordering claims never changes another claim's value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+from ..components import Component, ComponentSpace
+from ..declaration import GradingSpec
+from .edits import Replace
+from .sample import ABLATIONS, Sample
+
+CallFn = Callable[[int, str, tuple[np.ndarray, ...]], np.ndarray]  # (claim index, field, arrays) -> array
+VERDICTS = ("pass", "fail", "vacuous")
+
+
+@dataclass
+class ClaimResult:
+    index: int  # position of the claim in the hypothesis
+    kind: str  # circuit | attention | scrubbing | path | algorithm | interchange | joint
+    name: str
+    passed: bool
+    value: float  # the graded quantity
+    threshold: float  # the puzzle's threshold for it
+    ci: tuple[float, float]  # 95% bootstrap interval of value
+    n: int  # rows in the grading sample
+    ablation: str | None  # ablation used, where one is
+    explains: list[str]  # base components this claim accounts for (only when it passes and is not vacuous)
+    failures: list[str] = field(default_factory=list)  # failed checks, e.g. "circuit.minimality"
+    message: str = ""  # what passed or failed, why, and what to try next
+    details: dict[str, Any] = field(default_factory=dict)
+    verdict: str = "fail"  # pass | fail | vacuous (true of any model, or cannot fail here: earns nothing)
+
+
+@dataclass
+class GradingSample:
+    """Two samples of one puzzle (graded rows and resampling/interchange sources) with their clean runs."""
+
+    space: ComponentSpace
+    batch: dict[str, torch.Tensor]
+    source_batch: dict[str, torch.Tensor]
+    base: Sample
+    source: Sample
+    task_mask: torch.Tensor  # bool [rows, pos]: the positions whose predictions the task counts
+    metric: Callable[[torch.Tensor], torch.Tensor]  # logits of the graded rows -> per-row metric (higher = better)
+    metric_rows: Callable[[int], Callable[[torch.Tensor], torch.Tensor]]  # the same for the first k graded rows
+    seed: int
+    null_model: Callable[[], torch.nn.Module]  # an untrained model of the same architecture (built on first use)
+    m_clean: torch.Tensor = None
+    _empty: dict[str, torch.Tensor] = field(default_factory=dict)
+    _subsets: dict[int, tuple] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.m_clean = self.metric(self.base.clean_logits)
+
+    @property
+    def n(self) -> int:
+        return len(self.base)
+
+    def m_empty(self, ablation: str) -> torch.Tensor:
+        """Per-row metric with every component ablated."""
+        if ablation not in self._empty:
+            gen = torch.Generator().manual_seed(self.seed)
+            everything = torch.ones(self.space.n_ctx, dtype=torch.bool)
+            edits = [Replace(c, everything, self.base.ablated(c, ablation, gen)) for c in self.space.all()]
+            self._empty[ablation] = self.base.run([edits], self.metric)[0]
+        return self._empty[ablation]
+
+
+def content_seed(seed: int, content: Any) -> int:
+    text = json.dumps(content, sort_keys=True, default=str)
+    return int.from_bytes(hashlib.sha256(f"{seed}:{text}".encode()).digest()[:8], "little")
+
+
+@dataclass
+class Context:
+    """Everything one claim check needs."""
+
+    sample: GradingSample
+    spec: GradingSpec
+    ablation: str  # the puzzle's default (or the --ablation chosen)
+    call: CallFn
+    task_metric: str  # cross_entropy | kl_to_reference | logit_diff
+    d_vocab_out: int
+    rng: np.random.Generator = None
+    generator: torch.Generator = None
+    offered: dict[int, list] = field(default_factory=dict)  # claim index -> its edits, for the joint test
+
+    def offer(self, index: int, edits: list) -> None:
+        """Record the intervention this claim stands for; the joint test applies those of passing claims."""
+        self.offered[index] = list(edits)
+
+    def for_claim(self, content: Any) -> "Context":
+        s = content_seed(self.sample.seed, content)
+        return replace(self, rng=np.random.default_rng(s), generator=torch.Generator().manual_seed(s % (2**63)))
+
+    # shortcuts
+    @property
+    def space(self) -> ComponentSpace:
+        return self.sample.space
+
+    @property
+    def base(self) -> Sample:
+        return self.sample.base
+
+    @property
+    def source(self) -> Sample:
+        return self.sample.source
+
+    @property
+    def n(self) -> int:
+        return self.sample.n
+
+    @property
+    def metric(self) -> Callable[[torch.Tensor], torch.Tensor]:
+        return self.sample.metric
+
+    @property
+    def task_mask(self) -> np.ndarray:
+        return self.sample.task_mask.numpy()
+
+    def m_clean(self) -> np.ndarray:
+        return to_np(self.sample.m_clean)
+
+    def m_empty(self, ablation: str | None = None) -> np.ndarray:
+        return to_np(self.sample.m_empty(ablation or self.ablation))
+
+    def ablated(self, component: Component, ablation: str | None = None) -> torch.Tensor:
+        return self.base.ablated(component, ablation or self.ablation, self.generator)
+
+    def ablate_all(self, component: Component, ablation: str | None = None) -> Replace:
+        """An edit that ablates `component` at its claimed positions (every position if none are claimed)."""
+        return Replace(component, positions_mask(self.space.n_ctx, component), self.ablated(component, ablation))
+
+    def subset(self, rows: int) -> tuple[Sample, Callable[[torch.Tensor], torch.Tensor]]:
+        """The first `rows` graded rows as a Sample of their own, with their metric (for cheap screening runs)."""
+        if rows not in self.sample._subsets:
+            hooks = set(self.base.clean)
+            self.sample._subsets[rows] = (Sample(self.base.model, self.base.tokens[:rows], hooks),
+                                          self.sample.metric_rows(rows))
+        return self.sample._subsets[rows]
+
+    def runs(self, variants: list[list], reduce=None) -> list[np.ndarray]:
+        return [to_np(m) if reduce is None else m for m in self.base.run(variants, reduce or self.metric)]
+
+    def bootstrap(self, fn: Callable[[np.ndarray], float], n: int | None = None) -> tuple[float, float]:
+        """95% interval of fn(rows) over bootstrap resamples of rows."""
+        n = self.n if n is None else n
+        values = [fn(self.rng.integers(0, n, n)) for _ in range(self.spec.bootstrap)]
+        values = [v for v in values if np.isfinite(v)]
+        if not values:
+            return (float("nan"), float("nan"))
+        return (float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5)))
+
+
+def to_np(t: torch.Tensor) -> np.ndarray:
+    return t.detach().double().cpu().numpy()
+
+
+def ratio(num: np.ndarray, den: np.ndarray, rows: np.ndarray | None = None) -> float:
+    idx = slice(None) if rows is None else rows
+    d = den[idx].mean()
+    return float(num[idx].mean() / d) if abs(d) > 1e-12 else float("nan")
+
+
+def positions_mask(n_ctx: int, component: Component) -> torch.Tensor:
+    mask = torch.zeros(n_ctx, dtype=torch.bool)
+    mask[list(component.positions) if component.positions is not None else slice(None)] = True
+    return mask
+
+
+def result(ctx: Context, index: int, kind: str, name: str, value: float, threshold: float, failures: list[str],
+           message: str, *, explains: list[str] = (), ci=(float("nan"), float("nan")), ablation: str | None = None,
+           vacuous: bool = False, details: dict | None = None) -> ClaimResult:
+    """A ClaimResult whose verdict follows from its failures; a vacuous claim explains nothing."""
+    verdict = "vacuous" if vacuous else ("fail" if failures else "pass")
+    return ClaimResult(index, kind, name, verdict == "pass", float(value), float(threshold), tuple(ci), ctx.n, ablation,
+                       list(explains) if verdict == "pass" else [], list(failures), message, details or {}, verdict)
+
+
+__all__ = ["ABLATIONS", "CallFn", "ClaimResult", "Context", "GradingSample", "positions_mask", "ratio", "result", "to_np"]

@@ -1,0 +1,155 @@
+"""Interventions as edits: each edit changes activations at one or more hook points of one forward pass.
+
+Three kinds cover every claim:
+  Replace  — a component's output at some (row, position) units becomes a given replacement (ablation,
+             resampling, patching from another input);
+  Pattern  — a head's attention pattern at some queries becomes a given one (attention claims);
+  Path     — a component's ablation reaches only one reader (`only`) or every reader but one (`except`):
+             the reader is a head's q/k/v input, an MLP's input or the final residual stream (path claims).
+
+All knowledge of hook names and weight layouts lives here and in `harness.components`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from ..components import Component
+
+State = dict[str, Any]  # per-variant scratch space shared by the hooks of one edit
+
+
+def select(component: Component, activation: torch.Tensor) -> torch.Tensor:
+    """The component's slice of its hook's activation: [batch, pos, d]."""
+    return activation[:, :, component.head] if component.kind == "head" else activation
+
+
+def _assign(component: Component, activation: torch.Tensor, value: torch.Tensor) -> torch.Tensor:
+    if component.kind == "head":
+        activation = activation.clone()
+        activation[:, :, component.head] = value
+        return activation
+    return value
+
+
+class Edit:
+    """Base class: `hooks` lists (hook name, priority); `apply` edits one variant's activation at one hook."""
+
+    priority = 0  # edits at the same hook run in increasing priority
+
+    def hooks(self) -> list[str]:
+        raise NotImplementedError
+
+    def apply(self, name: str, activation: torch.Tensor, state: State) -> torch.Tensor:
+        raise NotImplementedError
+
+
+@dataclass(eq=False)
+class Replace(Edit):
+    """Replace `component`'s output where `mask` is true with `replacement` ([batch, pos, d])."""
+
+    component: Component
+    mask: torch.Tensor  # bool [pos] or [batch, pos]
+    replacement: torch.Tensor
+
+    def hooks(self) -> list[str]:
+        return [self.component.hook]
+
+    def apply(self, name: str, activation: torch.Tensor, state: State) -> torch.Tensor:
+        current = select(self.component, activation)
+        mask = self.mask if self.mask.dim() == 2 else self.mask[None].expand(current.shape[0], -1)
+        return _assign(self.component, activation, torch.where(mask[..., None], self.replacement, current))
+
+
+@dataclass(eq=False)
+class Pattern(Edit):
+    """Head (layer, head)'s attention at `queries` (bool [batch, q]) becomes `pattern` ([batch, q, k])."""
+
+    layer: int
+    head: int
+    queries: torch.Tensor
+    pattern: torch.Tensor
+
+    def hooks(self) -> list[str]:
+        return [f"blocks.{self.layer}.attn.hook_pattern"]
+
+    def apply(self, name: str, activation: torch.Tensor, state: State) -> torch.Tensor:
+        activation = activation.clone()
+        current = activation[:, self.head]
+        activation[:, self.head] = torch.where(self.queries[..., None], self.pattern.to(current.dtype), current)
+        return activation
+
+
+def _original(module: torch.nn.Module) -> torch.nn.Module:
+    return getattr(module, "_original_component", module)
+
+
+def residual_write(model: torch.nn.Module, component: Component, output: torch.Tensor) -> torch.Tensor:
+    """What `output` (the component's slice of its hook) adds to the residual stream: [batch, pos, d_model]."""
+    if component.kind != "head":
+        return output
+    w_o = model.blocks[component.layer].attn.o.weight  # [d_model, heads * d_head]
+    d_head = output.shape[-1]
+    return output @ w_o[:, component.head * d_head:(component.head + 1) * d_head].T
+
+
+@dataclass(eq=False)
+class Path(Edit):
+    """Ablate `source` (to `ablated` at `mask` positions) for one reader only, or for every reader but one.
+
+    mode "only":   the model runs as it is, but `target` reads the residual stream as if `source` were ablated;
+    mode "except": `source` is ablated everywhere, but `target` reads it as it was (its value in this very pass,
+                   so the edit composes with other edits of the same variant).
+    target: a head's inputs (component with .input: "q", "k", "v" or several, e.g. "qk"), an MLP, or "logits".
+    """
+
+    model: torch.nn.Module
+    source: Component
+    mask: torch.Tensor  # bool [pos]
+    ablated: torch.Tensor  # [batch, pos, d]
+    target: Component | str
+    mode: str
+    priority = 1  # after Replace edits at the source's hook: capture what the source is in this pass
+    key: str = field(default="")
+
+    def __post_init__(self) -> None:
+        self.key = f"path{id(self)}"
+
+    def hooks(self) -> list[str]:
+        if self.target == "logits":
+            readers = ["ln_final.hook_in"]
+        elif self.target.kind == "mlp":
+            readers = [f"blocks.{self.target.layer}.ln2.hook_in", f"blocks.{self.target.layer}.mlp.hook_in"]
+        else:
+            readers = [f"blocks.{self.target.layer}.ln1.hook_in",
+                       *(f"blocks.{self.target.layer}.attn.hook_{i}" for i in self.target.input)]
+        return [self.source.hook, *readers]
+
+    def apply(self, name: str, activation: torch.Tensor, state: State) -> torch.Tensor:
+        hooks = self.hooks()
+        if name == hooks[0]:
+            current = select(self.source, activation)
+            ablated = torch.where(self.mask[None, :, None], self.ablated, current)
+            if self.mode == "only":
+                state[self.key] = residual_write(self.model, self.source, ablated - current)
+                return activation
+            state[self.key] = residual_write(self.model, self.source, current - ablated)
+            return _assign(self.source, activation, ablated)
+        delta = state[self.key]
+        if self.target == "logits":
+            return activation + delta
+        if name == hooks[1]:
+            state[self.key + "resid"] = activation
+            return activation
+        resid = state[self.key + "resid"] + delta
+        block = self.model.blocks[self.target.layer]
+        if self.target.kind == "mlp":
+            return _original(block.ln2)(resid)
+        linear = _original({"q": block.attn.q, "k": block.attn.k, "v": block.attn.v}[name[-1]])
+        new = linear(_original(block.ln1)(resid)).view(activation.shape)
+        activation = activation.clone()
+        activation[:, :, self.target.head] = new[:, :, self.target.head]
+        return activation

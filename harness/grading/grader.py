@@ -1,0 +1,163 @@
+"""Grade a hypothesis on its puzzle: test every claim, then all of them together, then apply the criterion."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..components import ComponentSpace
+from ..errors import SubmissionError
+from ..hypothesis import FUNCTION_FIELDS, Hypothesis, HypothesisError, check_claim_types, load_hypothesis
+from ..metrics import row_metric, task_mask
+from . import CHECKS, joint
+from .circuit import ablate_outside, keep_mask
+from .context import CallFn, ClaimResult, Context, GradingSample, result
+from .criterion import decide
+from .sample import ABLATIONS, Sample
+from .validation import validate
+
+
+@dataclass
+class GradeReport:
+    puzzle: str
+    version: int
+    seed: int
+    ablation: str
+    n: int
+    solved: bool
+    score: float
+    parts: dict[str, float]  # the parts of the score that apply: circuit, coverage, claims, required
+    claims: list[ClaimResult]
+    failures: list[str]  # why the hypothesis does not solve the puzzle, one sentence each
+    unexplained: list[str] = field(default_factory=list)  # circuit components without a passing role claim
+    error: str | None = None  # set when the hypothesis could not be graded at all
+    seconds: float = 0.0
+    joint: ClaimResult | None = None  # all claims' interventions at once
+    notes: list[str] = field(default_factory=list)  # vacuous claims: why each earns nothing
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able data; NaN (a value that could not be computed) becomes None."""
+        return _json_safe(asdict(self))
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, float):
+        return None if value != value or value in (float("inf"), float("-inf")) else value
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, (np.floating, np.integer)):
+        return _json_safe(value.item())
+    return value
+
+
+def _in_process_caller(hypothesis: Hypothesis) -> CallFn:
+    def call(index: int, attr: str, arrays: tuple[np.ndarray, ...]) -> np.ndarray:
+        return np.asarray(getattr(hypothesis.claims[index], attr)(*[a.copy() for a in arrays]))
+    return call
+
+
+def sample_space(puzzle, seed: int, n: int) -> tuple[ComponentSpace, dict]:
+    """The data of a grading sample (2n fresh rows) and the component space it implies; runs no model."""
+    tensors = puzzle.tensors(puzzle.generate(2 * n, seed))
+    return ComponentSpace(puzzle.declaration, puzzle.model, tensors["tokens"].shape[1]), tensors
+
+
+def prepare_sample(puzzle, seed: int, n: int, data: tuple[ComponentSpace, dict] | None = None) -> GradingSample:
+    """The grading sample of `puzzle` for (seed, n): 2n fresh rows, the first n graded, the rest sources."""
+    from ..models import build_model
+
+    space, tensors = data or sample_space(puzzle, seed, n)
+    batch = {k: v[:n] for k, v in tensors.items()}
+    source_batch = {k: v[n:] for k, v in tensors.items()}
+    hooks = {c.hook for c in space.all()} | {f"blocks.{l}.attn.hook_pattern" for l in range(space.n_layers)}
+    task = puzzle.declaration.task
+    reference = puzzle.reference
+    null: list = []
+
+    def null_model():
+        if not null:
+            null.append(build_model(puzzle.declaration, seed=seed).eval())
+        return null[0]
+
+    return GradingSample(space=space, batch=batch, source_batch=source_batch,
+                         base=Sample(puzzle.model, batch["tokens"], hooks),
+                         source=Sample(puzzle.model, source_batch["tokens"], hooks),
+                         task_mask=task_mask(task, batch), metric=lambda logits: row_metric(task, logits, batch, reference),
+                         metric_rows=lambda k: (lambda logits: row_metric(task, logits, {c: v[:k] for c, v in batch.items()},
+                                                                          reference)),
+                         seed=seed, null_model=null_model)
+
+
+def claim_content(claim) -> dict:
+    """What identifies a claim for its random generator: its kind and its non-function fields."""
+    functions = set(FUNCTION_FIELDS.get(claim.kind, ()))
+    fields = {k: v for k, v in vars(claim).items() if k not in functions}
+    return {"kind": claim.kind, **{k: list(v) if isinstance(v, (list, tuple, range)) else v for k, v in fields.items()}}
+
+
+def grade(hypothesis: Hypothesis | Path | str, *, puzzle=None, seed: int | None = None, ablation: str | None = None,
+          checkpoint: Path | str | None = None, call: CallFn | None = None, n: int | None = None,
+          sample: GradingSample | None = None) -> GradeReport:
+    """Test every claim of `hypothesis` on its puzzle's model; raises HypothesisError for a malformed hypothesis.
+
+    sample: a GradingSample from prepare_sample(puzzle, seed, n), to reuse clean runs across hypotheses.
+    """
+    start = time.perf_counter()
+    if not isinstance(hypothesis, Hypothesis):
+        hypothesis = load_hypothesis(hypothesis)
+    if puzzle is None:
+        from ..puzzle import list_puzzles, load_puzzle
+
+        if hypothesis.puzzle not in list_puzzles():
+            raise HypothesisError(f"The hypothesis names puzzle {hypothesis.puzzle!r}, which does not exist. "
+                                  f"Known puzzles: {', '.join(list_puzzles())}.")
+        puzzle = load_puzzle(hypothesis.puzzle, checkpoint=checkpoint)
+    spec = puzzle.declaration.grading
+    ablation = ablation or spec.ablation
+    if ablation not in ABLATIONS:
+        raise HypothesisError(f"Unknown ablation {ablation!r}; use one of {', '.join(ABLATIONS)}.")
+    seed = spec.seed if seed is None else seed
+    lo, hi = puzzle.declaration.data.eval_seeds
+    if not lo <= seed <= hi:
+        raise HypothesisError(f"Grading seed {seed} is outside the puzzle's evaluation seeds [{lo}, {hi}]; "
+                              "training and dev data use the other seeds.")
+    n = spec.n if n is None else n
+    if sample is None or sample.seed != seed or sample.n != n or sample.base.model is not puzzle.model:
+        data = sample_space(puzzle, seed, n)
+        validate(hypothesis, puzzle, data[0])
+        sample = prepare_sample(puzzle, seed, n, data)
+    validate(hypothesis, puzzle, sample.space)
+    ctx = Context(sample=sample, spec=spec, ablation=ablation, call=call or _in_process_caller(hypothesis),
+                  task_metric=puzzle.declaration.task.metric, d_vocab_out=int(sample.base.clean_logits.shape[-1]))
+    results: list[ClaimResult] = []
+    claim_edits = ctx.offered
+    for index, claim in enumerate(hypothesis.claims):
+        claim_ctx = ctx.for_claim(claim_content(claim))
+        try:
+            results.append(CHECKS[claim.kind](claim_ctx, index, claim))
+        except (HypothesisError, SubmissionError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a solver's function failed on the grader's inputs
+            fields = FUNCTION_FIELDS.get(claim.kind, ())
+            results.append(result(claim_ctx, index, claim.kind, claim.name, float("nan"), float("nan"),
+                                  [f"{claim.kind}.error"], f"evaluating its {'/'.join(fields) or 'claim'} raised "
+                                  f"{exc.__class__.__name__}: {exc}"))
+    circuits = [r for r in results if r.kind == "circuit"]
+    best = max(circuits, key=lambda r: (-len(r.failures), r.value if np.isfinite(r.value) else -np.inf), default=None)
+    joint_result = None
+    if spec.circuit or claim_edits:
+        joint_ctx = ctx.for_claim({"kind": "joint"})
+        circuit_edits = []
+        if best is not None:
+            comps = [sample.space.parse(c) for c in best.details["components"]]
+            circuit_edits = ablate_outside(joint_ctx, keep_mask(sample.space, comps))
+        joint_result = joint.check(joint_ctx, circuit_edits, claim_edits, results)
+    solved, score, parts, failures, unexplained, notes = decide(spec, results, joint_result, best)
+    return GradeReport(puzzle.name, puzzle.version, seed, ablation, n, solved, score, parts, results, failures,
+                       unexplained, None, time.perf_counter() - start, joint_result, notes)

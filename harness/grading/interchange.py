@@ -1,0 +1,95 @@
+"""Interchange claims (causal abstraction): the high-level variable `variable(tokens)` lives in component C.
+
+C is patched (at its claimed positions) from a source input; the model's top token should become
+`predict(base_tokens, variable(source))`. Counted at every task position:
+  value       interchange-intervention accuracy where the prediction differs from predict(base, variable(base))
+              (the informative positions) ≥ `interchange`;
+  overall     accuracy at every task position ≥ `interchange` (a claim that the patch changes nothing somewhere
+              is tested there too; a missing prediction, -1, counts as a miss);
+  testable    the variable changes the prediction at ≥ 5% of task positions;
+  non-trivial on a freshly initialised model of the same architecture, the same patch does not simply make
+              the model output what it outputs on the source (≥ 90% of informative positions): patching the
+              whole input, or all of it that the counted outputs read, is true of every model and earns nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ..hypothesis import HypothesisError, Interchange
+from .algorithm import agreement_rows
+from .context import ClaimResult, Context, positions_mask, ratio, result, to_np
+from .edits import Replace
+from .sample import Sample
+
+MIN_INFORMATIVE = 0.05
+WHOLE_INPUT = 0.9
+
+
+def _swaps_the_input(ctx: Context, comp, informative: np.ndarray) -> float:
+    """On an untrained model of the same architecture: the share of informative positions where patching
+    `comp` from the source gives the model's own top token on the source."""
+    null = ctx.sample.null_model()
+    hooks = {comp.hook}
+    base = Sample(null, ctx.base.tokens, hooks)
+    source = Sample(null, ctx.source.tokens, hooks)
+    mask = positions_mask(ctx.space.n_ctx, comp)
+    patched = base.run([[Replace(comp, mask, source.activation(comp))]], lambda logits: logits)[0]
+    same = to_np(patched.argmax(-1)) == to_np(source.clean_logits.argmax(-1))
+    return float((same & informative).sum() / max(1, informative.sum()))
+
+
+def check(ctx: Context, index: int, claim: Interchange) -> ClaimResult:
+    comp = ctx.space.parse(claim.component)
+    base_tokens, source_tokens = ctx.sample.batch["tokens"].numpy(), ctx.sample.source_batch["tokens"].numpy()
+    v_base = np.asarray(ctx.call(index, "variable", (base_tokens,)))
+    v_source = np.asarray(ctx.call(index, "variable", (source_tokens,)))
+    if v_base.shape[:1] != (len(base_tokens),) or v_source.shape != v_base.shape:
+        raise HypothesisError(f"Interchange claim {index} variable returned shape {v_base.shape}; return one value "
+                              f"per row (and position): shape [{len(base_tokens)}, ...].")
+    pred_cf = np.asarray(ctx.call(index, "predict", (base_tokens, v_source)))
+    pred_base = np.asarray(ctx.call(index, "predict", (base_tokens, v_base)))
+    for pred in (pred_cf, pred_base):
+        if pred.shape != base_tokens.shape or not np.issubdtype(pred.dtype, np.integer):
+            raise HypothesisError(f"Interchange claim {index} predict returned shape {pred.shape} and dtype {pred.dtype}; "
+                                  f"return int labels of shape {base_tokens.shape}.")
+        if ((pred < -1) | (pred >= ctx.d_vocab_out)).any():
+            raise HypothesisError(f"Interchange claim {index} predict returned labels outside -1..{ctx.d_vocab_out - 1}; "
+                                  "return token ids (or -1 for no prediction).")
+    task = ctx.task_mask
+    patched = ctx.runs([[Replace(comp, positions_mask(ctx.space.n_ctx, comp), ctx.source.activation(comp))]],
+                       lambda logits: logits)[0]
+    informative = task & (pred_cf != pred_base)
+    agree, counted, _ = agreement_rows(ctx, patched, pred_cf, f"Interchange claim {index} predict", informative)
+    agree_all, counted_all, _ = agreement_rows(ctx, patched, pred_cf, f"Interchange claim {index} predict", task)
+    value, overall = ratio(agree, counted), ratio(agree_all, counted_all)
+    share = float(informative.sum() / max(1, task.sum()))
+    threshold = ctx.spec.interchange
+    failures, vacuous = [], False
+    if share < MIN_INFORMATIVE:
+        failures.append("interchange.untestable")
+        vacuous = True
+        message = (f"the variable changes the predicted output at only {share:.1%} of task positions; the claim cannot "
+                   "fail, so it earns nothing.")
+    elif (swapped := _swaps_the_input(ctx, comp, informative)) >= WHOLE_INPUT:
+        failures.append("interchange.whole_input")
+        vacuous = True
+        message = (f"patching {comp} from the source makes even an untrained model of this architecture output what "
+                   f"it outputs on the source ({swapped:.0%} of informative positions): the patch replaces the input "
+                   "the counted outputs read, which is true of every model. Locate the variable in an intermediate "
+                   "component (a head or an MLP).")
+    else:
+        if not value >= threshold:
+            failures.append("interchange")
+        if not overall >= threshold:
+            failures.append("interchange.overall")
+        message = (f"patching {comp} from a source gives the predicted output at {value:.3f} of the {share:.0%} of task "
+                   f"positions where the variable matters, and {overall:.3f} of all task positions "
+                   f"(threshold {threshold} for both).")
+        if failures:
+            message += (" The component does not carry this variable in the way predicted: try another component, "
+                        "or a variable the outputs follow when it is patched.")
+    return result(ctx, index, "interchange", claim.name, value, threshold, failures, message, explains=[comp.base],
+                  ci=ctx.bootstrap(lambda r: ratio(agree, counted, r)), ablation="interchange", vacuous=vacuous,
+                  details={"informative_share": share, "overall": overall})

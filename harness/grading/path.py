@@ -1,0 +1,99 @@
+"""Path claims: `source` affects the metric only through `target` (a head's q/k/v input, an MLP, or logits).
+
+With m(total) the metric when the source is ablated everywhere (default ablation):
+  share  (m(model) − m(only)) / (m(model) − m(total)): the source ablated for the target alone, every other
+         reader seeing it as it is — how much of its effect the target carries. Above 1 when the other
+         routes partly cancel what this one carries (the message says so);
+  kept   (m(except) − m(total)) / (m(model) − m(total)): the source ablated for every reader except the target
+         — how much of the effect remains when this is the only route ("only through").
+Passes when both are ≥ `path` and the source's total effect is ≥ δ of the metric scale. A path with no
+alternative route (the target is the source's only reader, e.g. a last-layer head to the logits) is true of
+every model: vacuous. A path claim explains its source, never its target.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..components import Component, ComponentSpace, check_downstream
+from ..hypothesis import PathClaim
+from .context import ClaimResult, Context, positions_mask, ratio, result
+from .edits import Path
+
+
+def readers(space: ComponentSpace, source: Component) -> list[str]:
+    """Every reader of `source`'s output: later heads' inputs, MLPs after it, and the logits."""
+    first_head_layer = 0 if source.kind in ("embed", "pos_embed") else source.layer + 1
+    first_mlp_layer = 0 if source.kind in ("embed", "pos_embed") else source.layer + (source.kind == "mlp")
+    out = [f"L{layer}H{h}.{i}" for layer in range(first_head_layer, space.n_layers) for h in range(space.n_heads)
+           for i in "qkv"]
+    if not space.attn_only:
+        out += [f"MLP{layer}" for layer in range(first_mlp_layer, space.n_layers)]
+    return out + ["logits"]
+
+
+def _edit(ctx: Context, source: Component, target, mode: str) -> Path:
+    return Path(ctx.base.model, source, positions_mask(ctx.space.n_ctx, source), ctx.ablated(source), target, mode)
+
+
+def check(ctx: Context, index: int, claim: PathClaim) -> ClaimResult:
+    source, target = ctx.space.parse(claim.source), ctx.space.parse_target(claim.target)
+    check_downstream(source, target, f"Path claim {index}")
+    route = f"{claim.source} → {claim.target}"
+    covered = {f"{target.base}.{i}" for i in target.input} if target != "logits" and target.input else {str(target)}
+    others = [r for r in readers(ctx.space, source) if r not in covered]
+    if not others:
+        return result(ctx, index, "path", claim.name, float("nan"), ctx.spec.path, ["path.no_alternative"],
+                      f"{claim.target} is the only reader of {source.base}: there is no other route, so the path "
+                      "claim is true of every model and earns nothing. Say what the source carries instead "
+                      "(scrubbing or interchange).", vacuous=True, ablation=ctx.ablation)
+    keep_route = _edit(ctx, source, target, "except")
+    m_total, m_only, m_except = ctx.runs([[ctx.ablate_all(source)], [_edit(ctx, source, target, "only")], [keep_route]])
+    ctx.offer(index, [keep_route])
+    m_clean, m_empty = ctx.m_clean(), ctx.m_empty()
+    share = ratio(m_clean - m_only, m_clean - m_total)
+    kept = ratio(m_except - m_total, m_clean - m_total)
+    effect = ratio(m_clean - m_total, m_clean - m_empty)
+    threshold = ctx.spec.path
+    value = min(share, kept)
+    ci = ctx.bootstrap(lambda r: min(ratio(m_clean - m_only, m_clean - m_total, r),
+                                     ratio(m_except - m_total, m_clean - m_total, r)))
+    failures, vacuous = [], False
+    if not effect >= ctx.spec.delta:
+        failures.append("path.untestable")
+        vacuous = True
+        message = (f"ablating {claim.source} costs only {effect:.3f} of the metric (δ={ctx.spec.delta}); there is no "
+                   "effect to route.")
+        return result(ctx, index, "path", claim.name, value, threshold, failures, message, vacuous=True,
+                      ablation=ctx.ablation, details={"source_effect": effect, "share": share, "kept": kept})
+    message = (f"{route}: ablating the source for this reader alone costs {share:.3f} of its total effect, and with "
+               f"every other route removed {kept:.3f} of it is kept (threshold {threshold} for both)")
+    if share > 1.05:
+        message += (f"; the share exceeds 1 because the source's other routes partly cancel what {claim.target} "
+                    "carries")
+    if not share >= threshold:
+        failures.append("path.share")
+    if not kept >= threshold:
+        failures.append("path.only_through")
+    if failures:
+        message += "; " + _hint(ctx, source, target)
+    return result(ctx, index, "path", claim.name, value, threshold, failures, message + ".", explains=[source.base],
+                  ci=ci, ablation=ctx.ablation, vacuous=vacuous,
+                  details={"source_effect": effect, "share": share, "kept": kept})
+
+
+def _hint(ctx: Context, source: Component, target) -> str:
+    """Which other input of the same head (or the logits) carries the effect, as a suggestion."""
+    if target == "logits" or target.kind != "head":
+        candidates = ["logits"] if target != "logits" else []
+    else:
+        candidates = [f"{target.base}.{i}" for i in ("q", "k", "v", "qk", "kv", "qv") if i != target.input]
+    if not candidates:
+        return "the effect goes through other readers too: name the one that carries it"
+    parsed = [ctx.space.parse_target(c) for c in candidates]
+    m_clean = ctx.m_clean()
+    m_total, *m_alt = ctx.runs([[ctx.ablate_all(source)]] + [[_edit(ctx, source, t, "only")] for t in parsed])
+    shares = {c: ratio(m_clean - m, m_clean - m_total) for c, m in zip(candidates, m_alt)}
+    best = max(shares, key=lambda c: shares[c] if np.isfinite(shares[c]) else -np.inf)
+    listed = ", ".join(f"{c} {v:.2f}" for c, v in shares.items())
+    return f"share of the effect through other readers: {listed} — try {source.base} → {best}"

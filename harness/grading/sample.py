@@ -1,0 +1,101 @@
+"""A grading sample: one batch's clean run, ablated replacements, and batched forward passes under edits.
+
+The caller prepares a Sample and owns it (reuse it across hypotheses graded on the same data); nothing is
+cached at module level.
+
+Ablations (every circuit result reports all of them; each puzzle declares its default in `[grading] ablation`):
+  zero             the output is set to 0;
+  mean             the mean over rows, per position;
+  resample         the output of another row, same position;
+  global_mean      the mean over rows *and* positions (removes what is constant per position, e.g. a position code);
+  global_resample  the output of another row at a random position.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import torch
+
+from ..components import Component
+from .edits import Edit, select
+
+ABLATIONS = ("mean", "resample", "zero", "global_mean", "global_resample")
+MAX_TOKENS_PER_PASS = 16384  # rows x positions per forward pass: near this CPU's sweet spot, bounds memory
+
+
+class Sample:
+    """Clean activations of one batch, computed once; `run` evaluates many edit lists, several per pass."""
+
+    def __init__(self, model: torch.nn.Module, tokens: torch.Tensor, hooks: set[str]) -> None:
+        self.model, self.tokens = model, tokens
+        with torch.no_grad():
+            logits, cache = model.run_with_cache(tokens, names_filter=lambda name: name in hooks)
+        self.clean_logits = logits
+        self.clean = {name: cache[name] for name in hooks}
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def activation(self, component: Component) -> torch.Tensor:
+        return select(component, self.clean[component.hook])
+
+    def pattern(self, layer: int, head: int) -> torch.Tensor:
+        return self.clean[f"blocks.{layer}.attn.hook_pattern"][:, head]
+
+    def ablated(self, component: Component, ablation: str, generator: torch.Generator) -> torch.Tensor:
+        """The replacement for an ablated component, [batch, pos, d]."""
+        act = self.activation(component)
+        rows, n_ctx = act.shape[:2]
+        if ablation == "zero":
+            return torch.zeros_like(act)
+        if ablation == "mean":
+            return act.mean(0, keepdim=True).expand_as(act)
+        if ablation == "global_mean":
+            return act.mean((0, 1), keepdim=True).expand_as(act)
+        if ablation == "resample":
+            return act[other_rows(rows, generator)]
+        if ablation == "global_resample":
+            src_rows = other_rows(rows * n_ctx, generator).view(rows, n_ctx) % rows
+            src_pos = torch.randint(0, n_ctx, (rows, n_ctx), generator=generator)
+            return act[src_rows, src_pos]
+        raise ValueError(f"Unknown ablation {ablation!r}; use one of {', '.join(ABLATIONS)}.")
+
+    def run(self, variants: list[list[Edit]], reduce: Callable[[torch.Tensor], torch.Tensor]) -> list[torch.Tensor]:
+        """`reduce(logits)` for each variant; variants are stacked along the batch, several per pass."""
+        batch, n_ctx = self.tokens.shape
+        per_pass = max(1, MAX_TOKENS_PER_PASS // max(1, batch * n_ctx))
+        results: list[torch.Tensor] = []
+        for start in range(0, len(variants), per_pass):
+            chunk = variants[start:start + per_pass]
+            by_hook: dict[str, list[tuple[int, Edit]]] = {}
+            for v, edits in enumerate(chunk):
+                for edit in sorted(edits, key=lambda e: e.priority):
+                    for name in edit.hooks():
+                        by_hook.setdefault(name, []).append((v, edit))
+            states = [{} for _ in chunk]
+            hooks = [(name, _stacked_hook(name, edits, states, batch)) for name, edits in by_hook.items()]
+            with torch.no_grad():
+                logits = self.model.run_with_hooks(self.tokens.repeat(len(chunk), 1), fwd_hooks=hooks)
+            results += [reduce(part) for part in logits.split(batch)]
+        return results
+
+
+def other_rows(n: int, generator: torch.Generator) -> torch.Tensor:
+    """A random pairing of rows with other rows (no row keeps its own, when there are two or more)."""
+    if n < 2:
+        return torch.arange(n)
+    shift = int(torch.randint(1, n, (1,), generator=generator).item())
+    order = torch.randperm(n, generator=generator)
+    perm = torch.empty(n, dtype=torch.long)
+    perm[order] = order.roll(shift)
+    return perm
+
+
+def _stacked_hook(name: str, edits: list[tuple[int, Edit]], states: list[dict], batch: int):
+    def hook(activation: torch.Tensor, hook=None) -> torch.Tensor:
+        parts = list(activation.split(batch))
+        for v, edit in edits:
+            parts[v] = edit.apply(name, parts[v], states[v])
+        return torch.cat(parts)
+    return hook

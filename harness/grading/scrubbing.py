@@ -1,0 +1,114 @@
+"""Scrubbing claims: component C depends on the input only through `feature`.
+
+Each claimed (row, position) unit of C is resampled from a unit of the source sample with the same feature
+value ("same") or a different one ("diff"):
+  value     (m(same) − m(diff)) / (m(model) − m(diff)) ≥ `scrubbing`;
+  testable  (m(model) − m(diff)) / (m(model) − m(empty)) ≥ δ, and ≥ 90% of units find a same-valued match;
+  non-trivial  the same-class resample actually changes C's activation at ≥ 50% of units. A feature that is
+            a one-to-one function of C's own direct input (the token for `embed`, the position for
+            `pos_embed`) changes nothing, so it is true of every model and earns nothing.
+A claim that is not testable or not non-trivial is vacuous: it explains nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ..hypothesis import HypothesisError, Scrubbing
+from .context import ClaimResult, Context, ratio, result, to_np
+from .edits import Replace
+
+MIN_COVERAGE = 0.9  # share of units that must find a same-valued match
+MIN_CHANGED = 0.5  # share of same-class resamples that must change the activation
+
+
+def _feature(ctx: Context, index: int, tokens: np.ndarray) -> np.ndarray:
+    values = np.asarray(ctx.call(index, "feature", (tokens,)))
+    if values.shape == (len(tokens),):
+        values = np.repeat(values[:, None], tokens.shape[1], axis=1)
+    if values.shape != tokens.shape:
+        raise HypothesisError(f"Scrubbing claim {index} feature returned shape {values.shape}; return one value per "
+                              f"(row, position): shape {tokens.shape}.")
+    return values
+
+
+def _match(rng: np.random.Generator, base_values: np.ndarray, pool_values: np.ndarray, same: bool) -> np.ndarray:
+    """For each base unit, a random pool unit index with an equal (same=True) or different value; -1 if none."""
+    order = np.argsort(pool_values, kind="stable")
+    sorted_values = pool_values[order]
+    lo = np.searchsorted(sorted_values, base_values, "left")
+    hi = np.searchsorted(sorted_values, base_values, "right")
+    if same:
+        count = hi - lo
+        pick = lo + (rng.random(len(base_values)) * np.maximum(count, 1)).astype(int)
+        return np.where(count > 0, order[np.minimum(pick, len(order) - 1)], -1)
+    others = len(pool_values) - (hi - lo)
+    k = (rng.random(len(base_values)) * np.maximum(others, 1)).astype(int)
+    pick = np.where(k < lo, k, k + (hi - lo))  # skip the block of equal values
+    return np.where(others > 0, order[np.minimum(pick, len(order) - 1)], -1)
+
+
+def check(ctx: Context, index: int, claim: Scrubbing) -> ClaimResult:
+    comp = ctx.space.parse(claim.component)
+    positions = np.array(comp.positions if comp.positions is not None else range(ctx.space.n_ctx))
+    base_tokens, pool_tokens = ctx.sample.batch["tokens"].numpy(), ctx.sample.source_batch["tokens"].numpy()
+    fb, fp = _feature(ctx, index, base_tokens)[:, positions], _feature(ctx, index, pool_tokens)[:, positions]
+    _, codes = np.unique(np.concatenate([fb.ravel(), fp.ravel()]).astype(str), return_inverse=True)
+    base_codes, pool_codes = codes[: fb.size], codes[fb.size:]
+    base_act, pool_act = ctx.base.activation(comp), ctx.source.activation(comp)  # [rows, pos, d]
+    n_pos = len(positions)
+    b_rows, b_idx = np.divmod(np.arange(fb.size), n_pos)
+    edits, coverage, changed = {}, {}, 0.0
+    for label, same in (("same", True), ("different", False)):
+        match = _match(ctx.rng, base_codes, pool_codes, same)
+        found = match >= 0
+        coverage[label] = float(found.mean())
+        src_rows, src_pos = np.divmod(np.where(found, match, 0), n_pos)
+        sel = np.nonzero(found)[0]
+        replacement = base_act.clone()
+        mask = torch.zeros(ctx.n, ctx.space.n_ctx, dtype=torch.bool)
+        new = pool_act[src_rows[sel], positions[src_pos[sel]]]
+        if same and len(sel):
+            old = base_act[b_rows[sel], positions[b_idx[sel]]]
+            scale = float(base_act.norm(dim=-1).mean()) + 1e-12
+            changed = float(((new - old).norm(dim=-1) > 1e-4 * scale).double().mean())
+        replacement[b_rows[sel], positions[b_idx[sel]]] = new
+        mask[b_rows[sel], positions[b_idx[sel]]] = True
+        edits[label] = [Replace(comp, mask, replacement)]
+    m_same, m_diff = ctx.runs([edits["same"], edits["different"]])
+    m_clean, m_empty = ctx.m_clean(), ctx.m_empty()
+    value = ratio(m_same - m_diff, m_clean - m_diff)
+    effect = ratio(m_clean - m_diff, m_clean - m_empty)
+    threshold, delta = ctx.spec.scrubbing, ctx.spec.delta
+    failures, vacuous = [], False
+    if coverage["same"] < MIN_COVERAGE:
+        failures.append("scrubbing.coverage")
+        vacuous = True
+        message = (f"only {coverage['same']:.0%} of {comp} units have another input with the same feature value; "
+                   "the feature is too fine to test: group its values more coarsely.")
+    elif changed < MIN_CHANGED:
+        failures.append("scrubbing.trivial")
+        vacuous = True
+        message = (f"resampling {comp} within your feature classes changes its activation at only {changed:.0%} of "
+                   f"units: the feature determines {comp}'s own input, which is true of every model. Claim a coarser "
+                   "feature (what the component keeps of its input), not a relabelling of it.")
+    elif not effect >= delta:
+        failures.append("scrubbing.untestable")
+        vacuous = True
+        message = (f"resampling {comp} from inputs with a different feature costs only {effect:.3f} of the metric "
+                   f"(δ={delta}): the claim cannot fail, so it earns nothing. Redundant components can be tested "
+                   "together, or the feature does not matter here.")
+    elif not value >= threshold:
+        failures.append("scrubbing")
+        message = (f"resampling {comp} within feature classes keeps {value:.3f} of the metric (threshold {threshold}): "
+                   "the component also depends on something the feature does not capture.")
+    else:
+        message = (f"resampling {comp} within feature classes keeps {value:.3f} of the metric (threshold {threshold}); "
+                   f"across classes it costs {effect:.3f}.")
+    ci = ctx.bootstrap(lambda r: ratio(m_same - m_diff, m_clean - m_diff, r))
+    if not vacuous:
+        ctx.offer(index, edits["same"])
+    return result(ctx, index, "scrubbing", claim.name, value, threshold, failures, message, explains=[comp.base], ci=ci,
+                  ablation="resample", vacuous=vacuous,
+                  details={"effect_of_different": effect, "coverage": coverage, "changed_share": changed})

@@ -1,0 +1,39 @@
+"""Static checks of a hypothesis against its puzzle: every name and position must exist, before any model runs."""
+
+from __future__ import annotations
+
+from ..components import ComponentSpace, check_downstream
+from ..hypothesis import Hypothesis, HypothesisError, check_claim_types
+
+SUBJECTS = {  # kind -> the component names a claim of that kind mentions
+    "circuit": lambda c: list(c.components), "attention": lambda c: [c.head], "scrubbing": lambda c: [c.component],
+    "path": lambda c: [c.source], "algorithm": lambda c: list(c.explains), "interchange": lambda c: [c.component],
+}
+
+
+def validate(hypothesis: Hypothesis, puzzle, space: ComponentSpace) -> None:
+    if hypothesis.puzzle != puzzle.name:
+        raise HypothesisError(f"The hypothesis is for puzzle {hypothesis.puzzle!r}, but it is being graded on "
+                              f"{puzzle.name!r}. Set Hypothesis(puzzle={puzzle.name!r}) or grade it on its own puzzle.")
+    check_claim_types(hypothesis)
+    for i, claim in enumerate(hypothesis.claims):
+        for attr in ("components", "explains"):
+            if isinstance(getattr(claim, attr, None), str):
+                raise HypothesisError(f"Claim {i} ({claim.kind}) field `{attr}` is a string; give a list of component "
+                                      f"names, e.g. [{getattr(claim, attr)!r}].")
+        if claim.kind == "attention" and space.parse(claim.head).kind != "head":
+            raise HypothesisError(f"Attention claim {i} names {claim.head!r}, which is not an attention head (e.g. L1H0).")
+        names = SUBJECTS[claim.kind](claim)
+        if claim.kind == "circuit" and not names:
+            raise HypothesisError(f"Circuit claim {i} lists no components; name at least one.")
+        for name in names:
+            space.parse(name)
+        if claim.kind == "path":
+            check_downstream(space.parse(claim.source), space.parse_target(claim.target), f"Path claim {i}")
+        if claim.kind == "attention" and claim.queries is not None:
+            bad = [q for q in claim.queries if not 0 <= q < space.n_ctx]
+            if bad:
+                raise HypothesisError(f"Attention claim {i} has query positions {bad} outside 0..{space.n_ctx - 1}.")
+        if claim.kind == "interchange" and puzzle.declaration.task.metric == "logit_diff":
+            raise HypothesisError(f"Interchange claim {i}: interchange claims need per-position labels, which the "
+                                  f"logit-difference task of {puzzle.name!r} does not have. Use a path or scrubbing claim.")

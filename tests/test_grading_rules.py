@@ -1,0 +1,123 @@
+"""Grader v2's rules, one test each, on the shipped checkpoints (and one independently trained checkpoint).
+
+Each test is written so that the grader before v2 fails it: see the grader-v2 issue's list of holes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import harness
+from harness.grading import grade
+from harness.hypothesis import Algorithm, Attention, Circuit, Hypothesis, Interchange, PathClaim, Scrubbing
+
+FIXTURES = Path(__file__).parent / "fixtures"
+RP = "rederive_position"
+CIRCUIT = ["embed[0:9]", "L0H0[1:9]", "L1H0[1:10]"]
+
+
+def previous_token(tokens):
+    out = np.full(tokens.shape, -1)
+    out[:, 1:] = tokens[:, :-1]
+    return out
+
+
+def previous_position(tokens):
+    return np.broadcast_to(np.arange(tokens.shape[1]) - 1, tokens.shape).copy()
+
+
+def by_kind(report, kind):
+    return [c for c in report.claims if c.kind == kind]
+
+
+@pytest.fixture(scope="module")
+def rp():
+    return harness.load_puzzle(RP)
+
+
+def test_a_claims_value_does_not_depend_on_other_claims(rp):
+    scrub = Scrubbing("L1H0", previous_token)
+    alone = grade(Hypothesis(RP, [scrub]), puzzle=rp, n=64)
+    crowded = grade(Hypothesis(RP, [Circuit(CIRCUIT), Attention("L1H0", previous_position), scrub]), puzzle=rp, n=64)
+    assert by_kind(alone, "scrubbing")[0].value == by_kind(crowded, "scrubbing")[0].value
+
+
+def test_minimality_does_not_depend_on_how_the_circuit_is_written(rp):
+    lumped = grade(Hypothesis(RP, [Circuit(CIRCUIT)]), puzzle=rp, n=64).claims[0]
+    split = grade(Hypothesis(RP, [Circuit(["embed[0:9]"] + [f"L0H0[{p}]" for p in range(1, 9)]
+                                          + [f"L1H0[{p}]" for p in range(1, 10)])]), puzzle=rp, n=64).claims[0]
+    assert lumped.failures == split.failures == []
+    assert lumped.value == pytest.approx(split.value)
+
+
+def test_padding_is_caught(rp):
+    padded = grade(Hypothesis(RP, [Circuit(["embed[0:9]", "L0H0[1:9]", "L1H0"])]), puzzle=rp, n=64).claims[0]
+    assert "circuit.minimality" in padded.failures and padded.details["padding"] == {"L1H0": [0]}
+
+
+def test_ties_with_random_circuits_are_not_wins(rp):
+    whole = grade(Hypothesis(RP, [Circuit(["embed", "L0H0", "L1H0"])]), puzzle=rp, n=64).claims[0]
+    assert "circuit.baseline" in whole.failures and "no power" in whole.message
+
+
+@pytest.mark.parametrize("checkpoint", [None, FIXTURES / "rederive_position_seed1.safetensors"])
+def test_position_code_is_visible_under_the_default_ablation(checkpoint):
+    puzzle = harness.load_puzzle(RP, checkpoint=checkpoint)
+    assert puzzle.declaration.grading.ablation == "global_mean"
+    without_l0 = grade(Hypothesis(RP, [Circuit(["embed[0:9]", "L1H0[1:10]"])]), puzzle=puzzle).claims[0]
+    assert "circuit.faithfulness" in without_l0.failures
+    report = grade(Path(__file__).parents[1] / "solutions" / "reference" / f"{RP}.py", puzzle=puzzle)
+    assert report.solved, report.failures
+
+
+def test_algorithm_claims_explain_nothing(rp):
+    report = grade(Hypothesis(RP, [Circuit(CIRCUIT), Algorithm(previous_token, explains=["L0H0", "L1H0"])]), puzzle=rp,
+                   n=64)
+    assert report.claims[1].passed and report.claims[1].explains == []
+    assert set(report.unexplained) == {"L0H0", "L1H0"} and not report.solved
+
+
+def test_path_claims_explain_their_source_only_and_test_only_through(rp):
+    report = grade(Hypothesis(RP, [PathClaim("L0H0", "L1H0.qk"), PathClaim("embed", "L1H0.v")]), puzzle=rp, n=64)
+    good, leaky = report.claims
+    assert good.passed and good.explains == ["L0H0"]
+    assert leaky.details["share"] > 1 and "path.only_through" in leaky.failures  # the token also reaches q and k
+    assert "cancel" in leaky.message
+
+
+def test_vacuous_claims_earn_nothing_and_do_not_explain(rp):
+    report = grade(Hypothesis(RP, [Scrubbing("embed", lambda t: t + 1), PathClaim("L1H0", "logits"),
+                                   Interchange("embed", lambda t: t, lambda b, s: previous_token(s))]),
+                   puzzle=rp, n=64)
+    assert [c.verdict for c in report.claims] == ["vacuous"] * 3
+    assert report.score == 0.0 and len(report.notes) == 3
+
+
+def test_attention_rules_are_judged_against_chance_at_every_query(rp):
+    def keys(rule):
+        return grade(Hypothesis(RP, [Attention("L1H0", rule)]), puzzle=rp, n=64).claims[0].value
+
+    def prev_and(offset):
+        def rule(tokens):
+            m = np.zeros((len(tokens), 10, 10), dtype=bool)
+            for q in range(10):
+                m[:, q, max(q - 1, 0)] = True
+                m[:, q, max(q - offset, 0)] = True
+            return m
+        return rule
+
+    def all_but_bos(tokens):
+        m = np.tri(10, dtype=bool)
+        m[1:, 0] = False
+        return np.broadcast_to(m, (len(tokens), 10, 10)).copy()
+
+    natural, padded_wrong, with_self = keys(previous_position), keys(prev_and(2)), keys(prev_and(0))
+    assert padded_wrong < natural < with_self  # a wrong key lowers the value; the key it really uses raises it
+    assert natural >= harness.load_puzzle(RP).declaration.grading.attention
+    assert keys(all_but_bos) < 0.3
+    one_query = grade(Hypothesis(RP, [Attention("L0H0", lambda t: np.zeros(t.shape, dtype=int), queries=[1])]),
+                      puzzle=rp, n=64).claims[0]
+    assert not one_query.passed
