@@ -461,8 +461,9 @@ class IsolatedSubmission:
                            "Fix the crash (ctypes, a C extension, or a bad pointer or array access in one).")
             if name == "SIGKILL":
                 self._fail("signal", f"{self.path} was killed by signal SIGKILL {phase}, most likely for running "
-                                     f"out of memory (limit {limit})",
-                           "Use less memory: smaller intermediate arrays, or compute in chunks.")
+                                     f"out of memory (limit {limit}) or, having ignored SIGXCPU, out of CPU time "
+                                     f"(limit {self.cpu_seconds} s)",
+                           "Use less memory (smaller intermediate arrays, or compute in chunks) and less CPU time.")
             if name == "SIGABRT":
                 self._fail("signal", f"{self.path} aborted (signal SIGABRT) {phase}: a C/C++ library gave up, often "
                                      f"after running out of memory (limit {limit})",

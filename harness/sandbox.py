@@ -7,7 +7,8 @@ Where bubblewrap (`bwrap`, Debian package `bubblewrap`) works, a worker runs ins
   * a fresh network namespace (loopback only, nothing listens): no TCP, UDP or abstract unix sockets reach the
     machine, and names do not resolve (there is no /etc/hosts or resolver inside);
   * a minimal, read-only view of the file system: the system's libraries, Python and the virtual environment,
-    the harness package, the puzzles (with every checkpoint replaced by an empty file) and a private copy of the
+    the harness package, the Hugging Face cache if there is one (public tokenizers and weights, offline), the
+    puzzles (with every checkpoint replaced by an empty file) and a private copy of the
     submission's own folder (regular files only) at its usual path; no home folders, no .git, no other solvers,
     no leaderboard, no unix sockets of the host;
   * a writable working directory that is a tmpfs of `disk_bytes` (a disk cap), and a small /tmp;
@@ -45,12 +46,20 @@ SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 ETC_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime")
 
 
+def hf_cache() -> str | None:
+    """The Hugging Face cache (public tokenizers and weights for pretrained puzzles), if there is one."""
+    path = os.environ.get("HF_HOME") or os.path.join(os.path.expanduser("~"), ".cache", "huggingface")
+    return os.path.realpath(path) if os.path.isdir(path) else None
+
+
 def minimal_env(workdir: str) -> dict[str, str]:
     """The whole environment a worker gets: nothing of the grading process's (its secrets stay outside)."""
     env = {"PATH": "/usr/bin:/bin", "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
            "PYTHONPATH": str(REPO_ROOT), "INTERP_PUZZLES_DIR": str(Path(puzzles_dir()).resolve()),
            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1", "MALLOC_ARENA_MAX": "2",
            "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    if hf_cache():  # read-only inside the sandbox; never downloads
+        env.update(HF_HOME=hf_cache(), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     return env
 
 
@@ -80,7 +89,8 @@ def bwrap_command(inner: list[str], *, workdir: str, folder: str | None, folder_
     puzzles = os.path.realpath(puzzles_dir())
     python = sorted({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)} | {sys.prefix}
                     | {os.path.dirname(os.path.realpath(sys.executable))})
-    binds = [p for p in python + [harness_dir, puzzles] if not any(p.startswith(s + "/") for s in SYSTEM_PATHS)]
+    extra = [hf_cache()] if hf_cache() else []
+    binds = [p for p in python + [harness_dir, puzzles] + extra if not any(p.startswith(s + "/") for s in SYSTEM_PATHS)]
     targets = binds + [workdir] + ([folder] if folder else [])
     cmd = ["bwrap", "--tmpfs", "/", "--dev", "/dev", "--proc", "/proc",
            "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
