@@ -414,7 +414,7 @@ class IsolatedSubmission:
         self._worker.kill()
         self._worker.reap()
         tail = self._worker.stderr_tail(STDERR_TAIL_BYTES) if stderr else ""
-        noise = ("harness/worker.py", "<frozen ", "Extension modules:", "Current thread")
+        noise = ("harness/worker.py", "harness/worker_guard.py", "<frozen ", "Extension modules:", "Current thread")
         lines = [line.strip() for line in tail.splitlines() if line.strip() and not any(n in line for n in noise)][-6:]
         quoted = " / ".join(lines)
         quoted = quoted if len(quoted) <= 600 else "…" + quoted[-600:]
