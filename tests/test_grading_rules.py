@@ -121,3 +121,14 @@ def test_attention_rules_are_judged_against_chance_at_every_query(rp):
     one_query = grade(Hypothesis(RP, [Attention("L0H0", lambda t: np.zeros(t.shape, dtype=int), queries=[1])]),
                       puzzle=rp, n=64).claims[0]
     assert not one_query.passed
+
+
+def test_redundant_heads_are_needed_together_but_a_useless_head_is_not():
+    puzzle = harness.load_puzzle("previous_token_mlp")
+    rest = ["embed[1:23]", "pos_embed[2:24]", "MLP0[2:24]"]
+    four = grade(Hypothesis("previous_token_mlp", [Circuit(rest + [f"L0H{h}[2:24]" for h in range(4)])]),
+                 puzzle=puzzle, n=64).claims[0]
+    assert "circuit.minimality" not in four.failures and four.details["redundant"] == ["L0H0", "L0H1", "L0H2", "L0H3"]
+    padded = grade(Hypothesis("previous_token_mlp", [Circuit(rest + ["L0H1[2:24]", "L0H2[2:24]", "L1H3[2:24]"])]),
+                   puzzle=puzzle, n=64).claims[0]
+    assert padded.details["unneeded"] == ["L1H3"]

@@ -3,7 +3,9 @@
 Checks, all on units (so the verdict does not depend on how the circuit is written):
   faithfulness  (m(circuit) − m(empty)) / (m(model) − m(empty)) ≥ `faithfulness`, under the default ablation
                 (reported under every ablation);
-  minimality    removing any one base component (all its claimed positions) lowers faithfulness by ≥ δ, and
+  minimality    removing any one base component (all its claimed positions) lowers faithfulness by ≥ δ — or, for
+                heads that stand in for each other (OR-gates), removing all such heads of a layer costs ≥ δ
+                and putting each back recovers ≥ δ/2 —, and
                 no component is padded: its positions that a screen (each unit removed alone, on 32 rows) marks
                 as (nearly) inert — each costing < δ/50 when removed with its parallel alternatives (the other
                 claimed heads of its layer, so redundant copies are not padding) — removed together cost ≥ δ
@@ -96,6 +98,37 @@ def _unit_drops(ctx: Context, keep: Keep) -> dict[str, np.ndarray]:
     return drops
 
 
+def _redundant(ctx: Context, keep: Keep, unneeded: list[str], value: float, faith) -> list[str]:
+    """Heads that can go one at a time because a parallel head of their layer stands in for them (OR-gates).
+
+    Among the individually unneeded heads U of one layer, head c is redundant-but-needed when removing all
+    of U costs ≥ δ and putting c back recovers ≥ δ/2 of it; a useless head added beside a needed pair
+    recovers nothing and stays unneeded.
+    """
+    groups: dict[str, list[str]] = {}
+    for b in unneeded:
+        groups.setdefault(_group(ctx.space, b), []).append(b)
+    groups = {g: members for g, members in groups.items() if len(members) > 1}
+    if not groups:
+        return []
+    variants, labels = [], []
+    for g, members in groups.items():
+        rest = keep
+        for b in members:
+            rest = _without(rest, b)
+        variants.append(ablate_outside(ctx, rest)), labels.append((g, None))
+        for b in members:
+            variants.append(ablate_outside(ctx, {**rest, b: keep[b]})), labels.append((g, b))
+    metrics = dict(zip(labels, ctx.runs(variants)))
+    excused = []
+    for g, members in groups.items():
+        all_gone = faith(metrics[(g, None)])
+        if value - all_gone < ctx.spec.delta:
+            continue
+        excused += [b for b in members if faith(metrics[(g, b)]) - all_gone >= ctx.spec.delta / 2]
+    return sorted(excused)
+
+
 def check(ctx: Context, index: int, claim: Circuit) -> ClaimResult:
     comps = [ctx.space.parse(c) for c in claim.components]
     if not comps:
@@ -145,6 +178,8 @@ def check(ctx: Context, index: int, claim: Circuit) -> ClaimResult:
     ci = ctx.bootstrap(lambda r: faith(m_circuit, None, r))
     without = {arg: faith(m) for (label, arg), m in zip(labels, metrics) if label == "without"}
     unneeded = sorted(b for b, f in without.items() if value - f < spec.delta)
+    redundant = _redundant(ctx, keep, unneeded, value, faith)
+    unneeded = [b for b in unneeded if b not in redundant]
     padding = {}
     for (label, arg), m in zip(labels, metrics):
         if label == "padding" and value - faith(m) < spec.delta and arg not in unneeded:
@@ -166,11 +201,14 @@ def check(ctx: Context, index: int, claim: Circuit) -> ClaimResult:
     if unneeded or padding:
         failures.append("circuit.minimality")
         if unneeded:
-            notes.append(f"not needed (removing each costs less than δ={spec.delta}): {', '.join(unneeded)}")
+            notes.append(f"not needed (removing each costs less than δ={spec.delta}, and none stands in for a "
+                         f"parallel head): {', '.join(unneeded)}")
         for base, positions in padding.items():
             notes.append(f"{base} is padded: its positions {positions} can go together at a cost below δ")
     else:
         notes.append("every component and position needed")
+    if redundant:
+        notes.append(f"redundant but needed together: {', '.join(redundant)} (each alone can go, but not all)")
     if no_power:
         failures.append("circuit.baseline")
         notes.append(f"{reach:.0%} of {len(random_values)} random circuits of {size} units reach the threshold too: "
@@ -186,7 +224,7 @@ def check(ctx: Context, index: int, claim: Circuit) -> ClaimResult:
     vacuous = no_power and failures == ["circuit.baseline"]
     return result(ctx, index, "circuit", claim.name, value, spec.faithfulness, failures, "; ".join(notes) + ".",
                   ci=ci, ablation=ctx.ablation, vacuous=vacuous,
-                  details={"faithfulness_by_ablation": by_ablation, "without": without, "unneeded": unneeded,
+                  details={"faithfulness_by_ablation": by_ablation, "without": without, "unneeded": unneeded, "redundant": redundant,
                            "padding": padding, "baseline_wins": wins, "baseline_reach": reach,
                            "random_faithfulness": random_values, "size": size,
                            "components": [str(c) for c in comps]})
