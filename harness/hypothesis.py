@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -24,27 +24,33 @@ import numpy as np
 TokensFn = Callable[[np.ndarray], np.ndarray]
 
 
+def _f(wire: str, role: str | None = None, **kwargs: Any) -> Any:
+    """A claim field and how it travels: wire = text | name | names | positions | function; role = component
+    (a component the claim is about or lists, checked against the puzzle) or target (a path target)."""
+    return field(metadata={"wire": wire, "role": role}, **kwargs)
+
+
 @dataclass(frozen=True)
 class Circuit:
     """These components, and nothing else, do the task (faithfulness, minimality, random baseline)."""
 
-    components: Sequence[str]  # component names, optionally with positions
-    name: str = "circuit"
+    components: Sequence[str] = _f("names", "component")  # component names, optionally with positions
+    name: str = _f("text", default="circuit")
     kind = "circuit"
 
 
 @dataclass(frozen=True)
 class Attention:
-    """Head `head` at `queries` attends to the keys `rule(tokens)` gives.
+    """Head `head` attends to the keys `rule(tokens)` gives, at the puzzle's query positions.
 
     rule(tokens [batch, pos]) -> int [batch, pos] (one key per query, -1 = none)
                               or bool [batch, query, key] (a set of keys per query).
     """
 
-    head: str
-    rule: TokensFn
-    queries: Sequence[int] | None = None  # default: the task's positions
-    name: str = "attention"
+    head: str = _f("name", "component")
+    rule: TokensFn = _f("function")
+    queries: Sequence[int] | None = _f("positions", default=None)  # extra queries; the puzzle's are always judged
+    name: str = _f("text", default="attention")
     kind = "attention"
 
 
@@ -54,30 +60,32 @@ class Scrubbing:
     feature values keeps the metric. feature(tokens [batch, pos]) -> values [batch, pos] (integers);
     a value is compared across every (row, position) unit the component is claimed at."""
 
-    component: str
-    feature: TokensFn
-    name: str = "scrubbing"
+    component: str = _f("name", "component")
+    feature: TokensFn = _f("function")
+    name: str = _f("text", default="scrubbing")
     kind = "scrubbing"
 
 
 @dataclass(frozen=True)
 class PathClaim:
-    """`source` affects the metric only through `target` (`L1H0.q`, `L1H0.k`, `L1H0.v`, `MLP1` or `logits`)."""
+    """`source` affects the metric only through `target` (`L1H0.q`, `.k`, `.v`, several as `L1H0.qk`, `MLP1`
+    or `logits`)."""
 
-    source: str
-    target: str
-    name: str = "path"
+    source: str = _f("name", "component")
+    target: str = _f("name", "target")
+    name: str = _f("text", default="path")
     kind = "path"
 
 
 @dataclass(frozen=True)
 class Algorithm:
     """The model computes `predict`: tokens -> labels [batch, pos] (int, -1 = no prediction)
-    or probabilities [batch, pos, vocab]. `explains` names the components this accounts for."""
+    or probabilities [batch, pos, vocab]. Behavioural: it explains no component (`explains` is kept for
+    old hypotheses and ignored by the criterion; locate variables with Interchange claims)."""
 
-    predict: TokensFn
-    explains: Sequence[str] = ()
-    name: str = "algorithm"
+    predict: TokensFn = _f("function")
+    explains: Sequence[str] = _f("names", "component", default=())
+    name: str = _f("text", default="algorithm")
     kind = "algorithm"
 
 
@@ -86,17 +94,30 @@ class Interchange:
     """High-level variable `variable(tokens) -> values [batch, pos]` lives in `component`: patching the
     component from a source input makes the model output `predict(base_tokens, source_values)`."""
 
-    component: str
-    variable: TokensFn
-    predict: Callable[[np.ndarray, np.ndarray], np.ndarray]
-    name: str = "interchange"
+    component: str = _f("name", "component")
+    variable: TokensFn = _f("function")
+    predict: Callable[[np.ndarray, np.ndarray], np.ndarray] = _f("function")
+    name: str = _f("text", default="interchange")
     kind = "interchange"
 
 
 Claim = Circuit | Attention | Scrubbing | PathClaim | Algorithm | Interchange
 CLAIM_TYPES = (Circuit, Attention, Scrubbing, PathClaim, Algorithm, Interchange)
-FUNCTION_FIELDS = {"attention": ("rule",), "scrubbing": ("feature",), "algorithm": ("predict",),
-                   "interchange": ("variable", "predict")}
+CLAIM_KINDS = {cls.kind: cls for cls in CLAIM_TYPES}  # the registry: everything below is derived from it
+
+
+def wire_fields(kind: str) -> dict[str, str]:
+    """{field: wire type} of a claim kind's non-function fields, in declaration order."""
+    return {f.name: f.metadata["wire"] for f in fields(CLAIM_KINDS[kind]) if f.metadata["wire"] != "function"}
+
+
+def component_fields(kind: str) -> tuple[str, ...]:
+    """The fields of a claim kind that name components of the puzzle."""
+    return tuple(f.name for f in fields(CLAIM_KINDS[kind]) if f.metadata["role"] == "component")
+
+
+FUNCTION_FIELDS = {kind: tuple(f.name for f in fields(cls) if f.metadata["wire"] == "function")
+                   for kind, cls in CLAIM_KINDS.items()}
 
 
 @dataclass(frozen=True)
@@ -111,15 +132,14 @@ class HypothesisError(ValueError):
     """A hypothesis module cannot be used: raised before any model runs."""
 
 
-def check_claim_types(hypothesis: Hypothesis, prefix: str = "C") -> None:
-    """Every claim is one of the claim classes and its function fields are callable."""
-    for i, claim in enumerate(hypothesis.claims):
-        if not isinstance(claim, CLAIM_TYPES):
-            raise HypothesisError(f"{prefix}laim {i} is a {type(claim).__name__}, not one of "
-                                  f"{', '.join(t.__name__ for t in CLAIM_TYPES)}. Use the classes in harness.hypothesis.")
-        for attr in FUNCTION_FIELDS.get(claim.kind, ()):
-            if not callable(getattr(claim, attr)):
-                raise HypothesisError(f"{prefix}laim {i} ({claim.kind}) field `{attr}` is not callable. Pass a function.")
+def check_claim_types(hypothesis: Hypothesis, prefix: str = "") -> None:
+    """Every claim is exactly one of the claim classes with well-formed fields (harness.wire.to_wire's checks)."""
+    from .wire import to_wire
+
+    try:
+        to_wire(hypothesis)
+    except HypothesisError as exc:
+        raise HypothesisError(f"{prefix}{exc}") from None
 
 
 def load_hypothesis(path: Path | str) -> Hypothesis:
@@ -142,7 +162,7 @@ def load_hypothesis(path: Path | str) -> Hypothesis:
     hypothesis = getattr(module, "hypothesis", None)
     if not isinstance(hypothesis, Hypothesis):
         raise HypothesisError(f"{path}: defines no `hypothesis = Hypothesis(...)` at module level. Add one.")
-    check_claim_types(hypothesis, f"{path}: c")
+    check_claim_types(hypothesis, f"{path}: ")
     return hypothesis
 
 

@@ -36,7 +36,8 @@ from typing import Any
 import numpy as np
 
 from .errors import SubmissionError
-from .hypothesis import FUNCTION_FIELDS, Algorithm, Attention, Circuit, Hypothesis, Interchange, PathClaim, Scrubbing
+from .hypothesis import FUNCTION_FIELDS, Hypothesis
+from .wire import WireError, from_wire
 from .sandbox import start_worker
 
 GiB = 2**30
@@ -46,23 +47,12 @@ MAX_ELEMENTS = 50_000_000  # per returned array
 MAX_DIMS = 32
 MAX_SPEC_BYTES = 16 * MiB
 MAX_REPLY_BYTES = MAX_ELEMENTS * 8 * 4 // 3 + MiB  # the largest array, base64-encoded, plus its JSON
-MAX_NAME_CHARS = 1000
-MAX_LIST = 100_000
-MAX_TEXT_CHARS = 1_000_000
 MAX_ERROR_CHARS = 2000
 STDERR_TAIL_BYTES = 1500
 CRASH_SIGNALS = {"SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGSYS", "SIGTRAP"}
 MAX_CLAIMS = 1000  # per hypothesis, and component names over all its claims: the grading process's work
 MAX_TOTAL_NAMES = 10_000  # on one submission grows with them
 
-_CLAIM_FIELDS = {  # kind -> (class, {field: validator name}) of the non-function fields
-    "circuit": (Circuit, {"components": "names"}),
-    "attention": (Attention, {"head": "name", "queries": "positions"}),
-    "scrubbing": (Scrubbing, {"component": "name"}),
-    "path": (PathClaim, {"source": "name", "target": "name"}),
-    "algorithm": (Algorithm, {"explains": "names"}),
-    "interchange": (Interchange, {"component": "name"}),
-}
 
 
 class _Malformed(Exception):
@@ -146,59 +136,12 @@ def _loads(data: bytes) -> Any:
 
 # --- the spec -> a Hypothesis ------------------------------------------------------------------------------------
 
-def _text(value: Any, what: str, limit: int = MAX_NAME_CHARS) -> str:
-    if type(value) is not str or len(value) > limit:
-        raise _Malformed(f"{what} is not a string of at most {limit} characters")
-    return value
-
-
-def _names(value: Any, what: str) -> list[str]:
-    if type(value) is not list or len(value) > MAX_LIST:
-        raise _Malformed(f"{what} is not a list of names")
-    return [_text(v, f"{what}[{i}]") for i, v in enumerate(value)]
-
-
-def _positions(value: Any, what: str) -> list[int] | None:
-    if value is None:
-        return None
-    if type(value) is not list or len(value) > MAX_LIST or any(type(v) is not int or abs(v) > 2**31 for v in value):
-        raise _Malformed(f"{what} is not null or a list of integer positions")
-    return list(value)
-
-
 def build_hypothesis(spec: Any, path: Path) -> Hypothesis:
     """The Hypothesis a worker described, with RemoteFunction stubs; _Malformed for anything unexpected."""
-    if type(spec) is not dict or set(spec) != {"puzzle", "description", "metadata", "claims"}:
-        raise _Malformed("the hypothesis is not an object with exactly puzzle, description, metadata and claims")
-    puzzle = _text(spec["puzzle"], "the puzzle name")
-    description = _text(spec["description"], "the description", MAX_TEXT_CHARS)
-    metadata = spec["metadata"]
-    if type(metadata) is not dict:
-        raise _Malformed("the metadata is not an object")
-    claims_spec = spec["claims"]
-    if type(claims_spec) is not list or len(claims_spec) > 10_000:
-        raise _Malformed("the claims are not a list")
-    claims = []
-    for i, entry in enumerate(claims_spec):
-        if type(entry) is not dict or type(entry.get("kind")) is not str or entry["kind"] not in _CLAIM_FIELDS:
-            raise _Malformed(f"claim {i} has no known kind")
-        kind = entry["kind"]
-        cls, fields = _CLAIM_FIELDS[kind]
-        functions = list(FUNCTION_FIELDS.get(kind, ()))
-        if set(entry) != {"kind", "name", "functions", *fields}:
-            raise _Malformed(f"claim {i} ({kind}) has fields {sorted(entry)[:10]}")
-        if entry["functions"] != functions:
-            raise _Malformed(f"claim {i} ({kind}) lists functions {str(entry['functions'])[:100]}, not {functions}")
-        kwargs: dict[str, Any] = {"name": _text(entry["name"], f"claim {i} name")}
-        for field, check in fields.items():
-            what = f"claim {i} ({kind}) field {field}"
-            value = entry[field]
-            kwargs[field] = (_names(value, what) if check == "names" else _text(value, what) if check == "name"
-                             else _positions(value, what))
-        for field in functions:
-            kwargs[field] = RemoteFunction(path, i, kind, field)
-        claims.append(cls(**kwargs))
-    return Hypothesis(puzzle=puzzle, claims=claims, description=description, metadata=metadata)
+    try:
+        return from_wire(spec, lambda index, kind, field: RemoteFunction(path, index, kind, field))
+    except WireError as exc:
+        raise _Malformed(str(exc)) from None
 
 
 # --- the worker process (started and ended by harness.sandbox) ----------------------------------------------

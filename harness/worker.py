@@ -174,70 +174,11 @@ def _describe_error(exc: BaseException) -> str:
     return f"{type(cause).__name__}: {text}"[:ERROR_CHARS]
 
 
-def _json_safe(value, depth: int = 0) -> bool:
-    if depth > 20:
-        return False
-    if value is None or type(value) in (bool, int, str):
-        return True
-    if type(value) is float:
-        return value == value and value not in (float("inf"), float("-inf"))
-    if type(value) in (list, tuple):
-        return all(_json_safe(v, depth + 1) for v in value)
-    if type(value) is dict:
-        return all(type(k) is str and _json_safe(v, depth + 1) for k, v in value.items())
-    return False
-
-
 def describe(hypothesis) -> tuple[dict, dict]:
-    """The hypothesis as plain JSON data, and {(claim index, field): function} for the calls."""
-    import operator
+    """The hypothesis as plain JSON data, and {(claim index, field): function} for the calls (harness.wire)."""
+    from .wire import to_wire
 
-    from .hypothesis import FUNCTION_FIELDS
-
-    def text(value, what: str) -> str:
-        if type(value) is not str:
-            raise TypeError(f"{what} is a {type(value).__name__}; it must be a string")
-        return value
-
-    def texts(values, what: str) -> list[str]:
-        if isinstance(values, (str, bytes)):
-            raise TypeError(f"{what} is a single string; it must be a list of strings")
-        return [text(v, f"{what}[{i}]") for i, v in enumerate(list(values))]
-
-    claims, functions = [], {}
-    for i, claim in enumerate(hypothesis.claims):
-        kind = claim.kind
-        what = f"claim {i} ({kind})"
-        entry = {"kind": kind, "name": text(claim.name, f"{what} name")}
-        if kind == "circuit":
-            entry["components"] = texts(claim.components, f"{what} components")
-        elif kind == "attention":
-            entry["head"] = text(claim.head, f"{what} head")
-            if claim.queries is None:
-                entry["queries"] = None
-            else:
-                queries = list(claim.queries)
-                if any(isinstance(q, bool) for q in queries):
-                    raise TypeError(f"{what} queries must be integer positions, not booleans")
-                entry["queries"] = [operator.index(q) for q in queries]
-        elif kind in ("scrubbing", "interchange"):
-            entry["component"] = text(claim.component, f"{what} component")
-        elif kind == "path":
-            entry["source"] = text(claim.source, f"{what} source")
-            entry["target"] = text(claim.target, f"{what} target")
-        elif kind == "algorithm":
-            entry["explains"] = texts(claim.explains, f"{what} explains")
-        fields = list(FUNCTION_FIELDS.get(kind, ()))
-        entry["functions"] = fields
-        for field in fields:
-            functions[(i, field)] = getattr(claim, field)
-        claims.append(entry)
-    metadata = hypothesis.metadata if type(hypothesis.metadata) is dict else {}
-    metadata = {k: v for k, v in metadata.items() if type(k) is str and _json_safe(v)}
-    spec = {"puzzle": text(hypothesis.puzzle, "the hypothesis's puzzle"),
-            "description": hypothesis.description if type(hypothesis.description) is str else str(hypothesis.description),
-            "metadata": metadata, "claims": claims}
-    return spec, functions
+    return to_wire(hypothesis)
 
 
 def _serve(channel: _Channel, functions: dict) -> int:

@@ -132,3 +132,41 @@ def test_redundant_heads_are_needed_together_but_a_useless_head_is_not():
     padded = grade(Hypothesis("previous_token_mlp", [Circuit(rest + ["L0H1[2:24]", "L0H2[2:24]", "L1H3[2:24]"])]),
                    puzzle=puzzle, n=64).claims[0]
     assert padded.details["unneeded"] == ["L1H3"]
+
+
+@pytest.mark.parametrize("claims", [
+    "None",
+    "'Circuit([\"embed\"])'",
+    "[Attention('L1H0', lambda t: t, queries='abc')]",
+    "[Attention('L1H0', lambda t: t, queries=[1.5])]",
+    "[Hostile(['embed'])]",
+    "[Circuit('embed')]",
+])
+def test_malformed_claim_objects_are_a_sentence_and_exit_code_2(tmp_path, capsys, claims):
+    from harness.cli import main
+
+    path = tmp_path / "bad.py"
+    path.write_text("from harness.hypothesis import *\n"
+                    "class Hostile(Circuit):\n"
+                    "    def __eq__(self, other): raise RuntimeError('no')\n"
+                    "    def __getattribute__(self, name): raise RuntimeError('no')\n"
+                    f"hypothesis = Hypothesis(puzzle='{RP}', claims={claims})\n")
+    assert main(["grade", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err and str(path) in err, err
+
+
+def test_an_interchange_claim_cannot_pick_its_positions():
+    """A predict that says 'no prediction' (-1) everywhere but where it happens to be right is tested everywhere."""
+    puzzle = harness.load_puzzle("previous_token_mlp")
+
+    def sparse(base, source):
+        out = np.full(base.shape, -1)
+        out[:, 5] = source[:, 4]
+        return out
+
+    report = grade(Hypothesis("previous_token_mlp", [Interchange("L1H3", lambda t: t, sparse)]), puzzle=puzzle, n=64)
+    assert report.claims[0].verdict != "pass", report.claims[0].message
+    with pytest.raises(harness.hypothesis.HypothesisError, match="outside"):
+        grade(Hypothesis("previous_token_mlp", [Interchange("L1H3", lambda t: t, lambda b, s: s + 10**6)]),
+              puzzle=puzzle, n=64)

@@ -11,7 +11,8 @@ import numpy as np
 
 from ..components import ComponentSpace
 from ..errors import SubmissionError
-from ..hypothesis import FUNCTION_FIELDS, Hypothesis, HypothesisError, check_claim_types, load_hypothesis
+from ..hypothesis import FUNCTION_FIELDS, Hypothesis, HypothesisError, load_hypothesis
+from ..wire import canonical
 from ..metrics import row_metric, task_mask
 from . import CHECKS, joint
 from .circuit import ablate_outside, keep_mask
@@ -111,6 +112,8 @@ def grade(hypothesis: Hypothesis | Path | str, *, puzzle=None, seed: int | None 
     start = time.perf_counter()
     if not isinstance(hypothesis, Hypothesis):
         hypothesis = load_hypothesis(hypothesis)
+    # one validation path for every hypothesis: rebuilt from its wire form, as the leaderboard's workers send it
+    hypothesis = canonical(hypothesis) if call is None else hypothesis
     if puzzle is None:
         from ..puzzle import list_puzzles, load_puzzle
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from ..components import ComponentSpace, check_downstream
-from ..hypothesis import Hypothesis, HypothesisError, check_claim_types
+from ..hypothesis import Hypothesis, HypothesisError, check_claim_types, component_fields
 
-SUBJECTS = {  # kind -> the component names a claim of that kind mentions
-    "circuit": lambda c: list(c.components), "attention": lambda c: [c.head], "scrubbing": lambda c: [c.component],
-    "path": lambda c: [c.source], "algorithm": lambda c: list(c.explains), "interchange": lambda c: [c.component],
-}
+
+def named_components(claim) -> list[str]:
+    """Every component name a claim mentions (its fields with role "component" in the registry)."""
+    names: list[str] = []
+    for field in component_fields(claim.kind):
+        value = getattr(claim, field)
+        names += [value] if isinstance(value, str) else list(value)
+    return names
 
 
 def validate(hypothesis: Hypothesis, puzzle, space: ComponentSpace) -> None:
@@ -23,7 +27,7 @@ def validate(hypothesis: Hypothesis, puzzle, space: ComponentSpace) -> None:
                                       f"names, e.g. [{getattr(claim, attr)!r}].")
         if claim.kind == "attention" and space.parse(claim.head).kind != "head":
             raise HypothesisError(f"Attention claim {i} names {claim.head!r}, which is not an attention head (e.g. L1H0).")
-        names = SUBJECTS[claim.kind](claim)
+        names = named_components(claim)
         if claim.kind == "circuit" and not names:
             raise HypothesisError(f"Circuit claim {i} lists no components; name at least one.")
         for name in names:
