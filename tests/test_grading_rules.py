@@ -170,3 +170,14 @@ def test_an_interchange_claim_cannot_pick_its_positions():
     with pytest.raises(harness.hypothesis.HypothesisError, match="outside"):
         grade(Hypothesis("previous_token_mlp", [Interchange("L1H3", lambda t: t, lambda b, s: s + 10**6)]),
               puzzle=puzzle, n=64)
+
+
+@pytest.mark.parametrize("name", ["bigram_0l", "rederive_position", "previous_token_mlp", "permutation_listing"])
+@pytest.mark.parametrize("kind", ["baseline-finder-label", "baseline-finder-tautologies"])
+def test_gaming_baselines_solve_nothing(name, kind):
+    from harness.baselines import baseline_hypothesis
+
+    puzzle = harness.load_puzzle(name)
+    seed = puzzle.declaration.grading.seed
+    report = grade(baseline_hypothesis(kind, puzzle, seed, None), puzzle=puzzle)
+    assert not report.solved and report.score < 0.5, (report.score, report.failures)
