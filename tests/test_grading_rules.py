@@ -181,3 +181,30 @@ def test_gaming_baselines_solve_nothing(name, kind):
     seed = puzzle.declaration.grading.seed
     report = grade(baseline_hypothesis(kind, puzzle, seed, None), puzzle=puzzle)
     assert not report.solved and report.score < 0.5, (report.score, report.failures)
+
+
+def test_the_joint_test_applies_every_passing_claims_intervention_at_once(rp, monkeypatch):
+    """Claims are also tested together: here a passing claim's intervention is made to conflict with the
+    rest (it zeroes L1H0 as well), which no single-claim check sees; the joint test must fail and block."""
+    import torch
+
+    from harness.grading.context import Context
+    from harness.grading.edits import Replace
+
+    claims = [Circuit(CIRCUIT), PathClaim("L0H0", "L1H0.qk"), Attention("L1H0", previous_position),
+              Scrubbing("L1H0", previous_token), Interchange("L1H0", previous_token, lambda b, s: s)]
+    honest = grade(Hypothesis(RP, claims), puzzle=rp, n=64)
+    assert honest.joint.passed and honest.joint.details["claims"] == [1, 2, 3]
+    offer = Context.offer
+
+    def conflicting(self, index, edits):
+        if index == 3:
+            head = self.space.parse("L1H0")
+            edits = list(edits) + [Replace(head, torch.ones(self.space.n_ctx, dtype=torch.bool),
+                                           torch.zeros_like(self.base.activation(head)))]
+        offer(self, index, edits)
+
+    monkeypatch.setattr(Context, "offer", conflicting)
+    report = grade(Hypothesis(RP, claims), puzzle=rp, n=64)
+    assert all(c.passed for c in report.claims) and not report.joint.passed and not report.solved
+    assert "joint" in " ".join(report.failures)
