@@ -208,3 +208,21 @@ def test_the_joint_test_applies_every_passing_claims_intervention_at_once(rp, mo
     report = grade(Hypothesis(RP, claims), puzzle=rp, n=64)
     assert all(c.passed for c in report.claims) and not report.joint.passed and not report.solved
     assert "joint" in " ".join(report.failures)
+
+
+@pytest.mark.parametrize("name", harness.list_puzzles())
+def test_every_puzzle_declares_one_to_three_required_questions(name):
+    from harness.registry import load_declaration_by_name
+
+    assert 1 <= len(load_declaration_by_name(name).grading.required) <= 3
+
+
+def test_failing_claims_say_what_to_try_next(rp):
+    report = grade(Hypothesis(RP, [PathClaim("L0H0", "L1H0.k"), Attention("L1H0", previous_position),
+                                   Circuit(CIRCUIT), Algorithm(previous_token, explains=["L1H0"])]), puzzle=rp, n=64)
+    path, attention, _, algorithm = report.claims
+    assert not path.passed and "try L0H0 → L1H0.qk" in path.message
+    assert "explains= is ignored" in algorithm.message
+    broad = grade(Hypothesis(RP, [Attention("L1H0", lambda t: np.broadcast_to(np.arange(10) - 2, t.shape).copy())]),
+                  puzzle=rp, n=64).claims[0]
+    assert not broad.passed and "leaves out key q−1" in broad.message
