@@ -10,6 +10,7 @@ from typing import Any
 
 from tabulate import tabulate
 
+from .declaration import ABLATIONS
 from .errors import PuzzleError
 from .puzzle import list_puzzles, load_declaration_by_name, load_puzzle
 
@@ -193,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("grade", help="grade a hypothesis module on its puzzle")
     p.add_argument("path", help="the hypothesis .py file")
     p.add_argument("--seed", type=int, default=None, help="grading seed (default: the puzzle's)")
-    p.add_argument("--ablation", choices=["mean", "resample", "zero", "global_mean", "global_resample"], default=None,
+    p.add_argument("--ablation", choices=list(ABLATIONS), default=None,
                    help="default: the puzzle's")
     p.add_argument("--checkpoint", default=None,
                    help="grade against another checkpoint of the same architecture: safetensors or torch.save, holding "

@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DeclarationError
+from .hypothesis import CLAIM_KINDS
 
 MODEL_KINDS = ("native", "zero_layer", "pretrained")
 METRICS = ("cross_entropy", "kl_to_reference", "logit_diff")
 DIFFICULTIES = ("easy", "medium", "hard")
+ABLATIONS = ("mean", "resample", "zero", "global_mean", "global_resample")  # implemented in harness.grading.sample
 
 
 @dataclass(frozen=True)
@@ -300,10 +302,9 @@ def _read_grading(r: _Reader, top: _Reader) -> GradingSpec:
             raise r.fail(key, f"is {value}.", "Use a positive whole number.")
         if type(getattr(defaults, key)) is float and not 0.0 <= value <= 1.0:
             raise r.fail(key, f"is {value}, outside 0..1.", "Use a share between 0 and 1 (e.g. 0.9).")
-    ablations = ("mean", "resample", "zero", "global_mean", "global_resample")
-    if values.get("ablation", "mean") not in ablations:
-        raise r.fail("ablation", f"is {values['ablation']!r}.", f"Use one of {', '.join(ablations)}.")
-    kinds = ("attention", "scrubbing", "path", "algorithm", "interchange")
+    if values.get("ablation", "mean") not in ABLATIONS:
+        raise r.fail("ablation", f"is {values['ablation']!r}.", f"Use one of {', '.join(ABLATIONS)}.")
+    kinds = tuple(k for k in CLAIM_KINDS if k != "circuit")
     required = []
     for i, item in enumerate(r.get("required", list, [])):
         component = item.get("component") if isinstance(item, dict) else None

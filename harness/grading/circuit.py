@@ -37,14 +37,16 @@ def keep_mask(space: ComponentSpace, components: list[Component]) -> Keep:
     return keep
 
 
+def _outside(space: ComponentSpace, keep: Keep, replacement) -> list[Replace]:
+    """Edits that replace every unit not kept with `replacement(component)`."""
+    none = np.zeros(space.n_ctx, dtype=bool)
+    return [Replace(c, torch.from_numpy(~keep.get(c.base, none)), replacement(c)) for c in space.all()
+            if not keep.get(c.base, none).all()]
+
+
 def ablate_outside(ctx: Context, keep: Keep, ablation: str | None = None) -> list[Replace]:
     """Edits that ablate every unit not kept."""
-    edits = []
-    for comp in ctx.space.all():
-        kept = keep.get(comp.base, np.zeros(ctx.space.n_ctx, dtype=bool))
-        if not kept.all():
-            edits.append(Replace(comp, torch.from_numpy(~kept), ctx.ablated(comp, ablation)))
-    return edits
+    return _outside(ctx.space, keep, lambda c: ctx.ablated(c, ablation))
 
 
 def _without(keep: Keep, base: str, positions: np.ndarray | None = None) -> Keep:
@@ -71,12 +73,10 @@ def _unit_drops(ctx: Context, keep: Keep) -> dict[str, np.ndarray]:
     claimed heads of its layer), screened on the first SCREEN_ROWS rows."""
     rows = min(SCREEN_ROWS, ctx.n)
     sample, metric = ctx.subset(rows)
-    replacements = {c.base: (c, ctx.ablated(c)[:rows]) for c in ctx.space.all()}
-    none = np.zeros(ctx.space.n_ctx, dtype=bool)
+    replacements = {c.base: ctx.ablated(c)[:rows] for c in ctx.space.all()}
 
     def outside(k: Keep) -> list[Replace]:
-        return [Replace(c, torch.from_numpy(~k.get(c.base, none)), r) for c, r in replacements.values()
-                if not k.get(c.base, none).all()]
+        return _outside(ctx.space, k, lambda c: replacements[c.base])
 
     groups: dict[str, list[str]] = {}
     for b in keep:

@@ -21,7 +21,6 @@ from .edits import Replace
 from .sample import ABLATIONS, Sample
 
 CallFn = Callable[[int, str, tuple[np.ndarray, ...]], np.ndarray]  # (claim index, field, arrays) -> array
-VERDICTS = ("pass", "fail", "vacuous")
 
 
 @dataclass
@@ -52,15 +51,15 @@ class GradingSample:
     base: Sample
     source: Sample
     task_mask: torch.Tensor  # bool [rows, pos]: the positions whose predictions the task counts
-    metric: Callable[[torch.Tensor], torch.Tensor]  # logits of the graded rows -> per-row metric (higher = better)
-    metric_rows: Callable[[int], Callable[[torch.Tensor], torch.Tensor]]  # the same for the first k graded rows
+    metric_rows: Callable[[int], Callable[[torch.Tensor], torch.Tensor]]  # k -> per-row metric of the first k rows' logits
     seed: int
     null_model: Callable[[], torch.nn.Module]  # an untrained model of the same architecture (built on first use)
-    m_clean: torch.Tensor = None
+    metric: Callable[[torch.Tensor], torch.Tensor] = field(init=False)  # metric_rows(n): the graded rows' metric
+    m_clean: torch.Tensor = field(init=False)
     _empty: dict[str, torch.Tensor] = field(default_factory=dict)
-    _subsets: dict[int, tuple] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.metric = self.metric_rows(self.n)
         self.m_clean = self.metric(self.base.clean_logits)
 
     @property
@@ -144,11 +143,7 @@ class Context:
 
     def subset(self, rows: int) -> tuple[Sample, Callable[[torch.Tensor], torch.Tensor]]:
         """The first `rows` graded rows as a Sample of their own, with their metric (for cheap screening runs)."""
-        if rows not in self.sample._subsets:
-            hooks = set(self.base.clean)
-            self.sample._subsets[rows] = (Sample(self.base.model, self.base.tokens[:rows], hooks),
-                                          self.sample.metric_rows(rows))
-        return self.sample._subsets[rows]
+        return self.base.head(rows), self.sample.metric_rows(rows)
 
     def runs(self, variants: list[list], reduce=None) -> list[np.ndarray]:
         return [to_np(m) if reduce is None else m for m in self.base.run(variants, reduce or self.metric)]

@@ -37,7 +37,9 @@ def decide(spec: GradingSpec, results: list[ClaimResult], joint: ClaimResult | N
            best: ClaimResult | None) -> tuple[bool, float, dict[str, float], list[str], list[str], list[str]]:
     """(solved, score, parts, failures, unexplained, notes)."""
     failures: list[str] = []
-    notes = [f"Claim {r.index} ({r.kind}, {r.name}) earns nothing: {r.message}" for r in results if r.verdict == "vacuous"]
+    graded_as_circuit = best if spec.circuit else None  # its failures are reported as the circuit's, below
+    notes = [f"Claim {r.index} ({r.kind}, {r.name}) earns nothing: {r.message}" for r in results
+             if r.verdict == "vacuous" and r is not graded_as_circuit]
     parts: dict[str, float] = {}
     unexplained: list[str] = []
     if spec.circuit:
@@ -49,8 +51,6 @@ def decide(spec: GradingSpec, results: list[ClaimResult], joint: ClaimResult | N
             parts["circuit"] = sum(c not in checks for c in CIRCUIT_CHECKS) / len(CIRCUIT_CHECKS)
             if best.failures:
                 failures.append(f"The circuit claim ({best.name}) fails: {best.message}")
-                if best.verdict == "vacuous":
-                    notes.remove(next(n for n in notes if n.startswith(f"Claim {best.index} ")))
             if joint is not None and joint.failures:
                 failures.append(f"The joint test fails: {joint.message}")
             bases = sorted({c.split("[")[0] for c in best.details["components"]} - set(INPUTS))
@@ -64,7 +64,7 @@ def decide(spec: GradingSpec, results: list[ClaimResult], joint: ClaimResult | N
     counted = [r for r in results if r.verdict != "vacuous"]
     failing = [r for r in counted if r.verdict == "fail"]
     failures += [f"Claim {r.index} ({r.kind}, {r.name}) fails: {r.message}" for r in failing
-                 if not (spec.circuit and r is best)]
+                 if r is not graded_as_circuit]
     parts["claims"] = (len(counted) - len(failing)) / len(counted) if counted else 0.0
     answered = 0
     for question in spec.required:

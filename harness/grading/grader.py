@@ -11,9 +11,9 @@ import numpy as np
 
 from ..components import ComponentSpace
 from ..errors import SubmissionError
-from ..hypothesis import FUNCTION_FIELDS, Hypothesis, HypothesisError, load_hypothesis
-from ..wire import canonical
+from ..hypothesis import FUNCTION_FIELDS, Hypothesis, HypothesisError, load_hypothesis, wire_fields
 from ..metrics import row_metric, task_mask
+from ..wire import canonical
 from . import CHECKS, joint
 from .circuit import ablate_outside, keep_mask
 from .context import CallFn, ClaimResult, Context, GradingSample, result
@@ -89,16 +89,15 @@ def prepare_sample(puzzle, seed: int, n: int, data: tuple[ComponentSpace, dict] 
     return GradingSample(space=space, batch=batch, source_batch=source_batch,
                          base=Sample(puzzle.model, batch["tokens"], hooks),
                          source=Sample(puzzle.model, source_batch["tokens"], hooks),
-                         task_mask=task_mask(task, batch), metric=lambda logits: row_metric(task, logits, batch, reference),
+                         task_mask=task_mask(task, batch),
                          metric_rows=lambda k: (lambda logits: row_metric(task, logits, {c: v[:k] for c, v in batch.items()},
                                                                           reference)),
                          seed=seed, null_model=null_model)
 
 
 def claim_content(claim) -> dict:
-    """What identifies a claim for its random generator: its kind and its non-function fields."""
-    functions = set(FUNCTION_FIELDS.get(claim.kind, ()))
-    fields = {k: v for k, v in vars(claim).items() if k not in functions}
+    """What identifies a claim for its random generator: its kind and its non-function (wire) fields."""
+    fields = {name: getattr(claim, name) for name in wire_fields(claim.kind)}
     return {"kind": claim.kind, **{k: list(v) if isinstance(v, (list, tuple, range)) else v for k, v in fields.items()}}
 
 
@@ -113,7 +112,7 @@ def grade(hypothesis: Hypothesis | Path | str, *, puzzle=None, seed: int | None 
     if not isinstance(hypothesis, Hypothesis):
         hypothesis = load_hypothesis(hypothesis)
     # one validation path for every hypothesis: rebuilt from its wire form, as the leaderboard's workers send it
-    hypothesis = canonical(hypothesis) if call is None else hypothesis
+    hypothesis = canonical(hypothesis)
     if puzzle is None:
         from ..puzzle import list_puzzles, load_puzzle
 
@@ -133,9 +132,10 @@ def grade(hypothesis: Hypothesis | Path | str, *, puzzle=None, seed: int | None 
     n = spec.n if n is None else n
     if sample is None or sample.seed != seed or sample.n != n or sample.base.model is not puzzle.model:
         data = sample_space(puzzle, seed, n)
-        validate(hypothesis, puzzle, data[0])
+        validate(hypothesis, puzzle, data[0])  # before any model runs
         sample = prepare_sample(puzzle, seed, n, data)
-    validate(hypothesis, puzzle, sample.space)
+    else:
+        validate(hypothesis, puzzle, sample.space)
     ctx = Context(sample=sample, spec=spec, ablation=ablation, call=call or _in_process_caller(hypothesis),
                   task_metric=puzzle.declaration.task.metric, d_vocab_out=int(sample.base.clean_logits.shape[-1]))
     results: list[ClaimResult] = []

@@ -76,13 +76,13 @@ def check(ctx: Context, index: int, claim: PathClaim) -> ClaimResult:
     if not kept >= threshold:
         failures.append("path.only_through")
     if failures:
-        message += "; " + _hint(ctx, source, target)
+        message += "; " + _hint(ctx, source, target, m_total)
     return result(ctx, index, "path", claim.name, value, threshold, failures, message + ".", explains=[source.base],
                   ci=ci, ablation=ctx.ablation, vacuous=vacuous,
                   details={"source_effect": effect, "share": share, "kept": kept})
 
 
-def _hint(ctx: Context, source: Component, target) -> str:
+def _hint(ctx: Context, source: Component, target, m_total: np.ndarray) -> str:
     """Which other input of the same head (or the logits) carries the effect, as a suggestion."""
     if target == "logits" or target.kind != "head":
         candidates = ["logits"] if target != "logits" else []
@@ -92,7 +92,7 @@ def _hint(ctx: Context, source: Component, target) -> str:
         return "the effect goes through other readers too: name the one that carries it"
     parsed = [ctx.space.parse_target(c) for c in candidates]
     m_clean = ctx.m_clean()
-    m_total, *m_alt = ctx.runs([[ctx.ablate_all(source)]] + [[_edit(ctx, source, t, "only")] for t in parsed])
+    m_alt = ctx.runs([[_edit(ctx, source, t, "only")] for t in parsed])
     shares = {c: ratio(m_clean - m, m_clean - m_total) for c, m in zip(candidates, m_alt)}
     best = max(shares, key=lambda c: shares[c] if np.isfinite(shares[c]) else -np.inf)
     listed = ", ".join(f"{c} {v:.2f}" for c, v in shares.items())

@@ -18,9 +18,9 @@ from typing import Callable
 import torch
 
 from ..components import Component
+from ..declaration import ABLATIONS  # the names live with the declaration, which is torch-free
 from .edits import Edit, select
 
-ABLATIONS = ("mean", "resample", "zero", "global_mean", "global_resample")
 MAX_TOKENS_PER_PASS = 16384  # rows x positions per forward pass: near this CPU's sweet spot, bounds memory
 
 
@@ -33,6 +33,13 @@ class Sample:
             logits, cache = model.run_with_cache(tokens, names_filter=lambda name: name in hooks)
         self.clean_logits = logits
         self.clean = {name: cache[name] for name in hooks}
+
+    def head(self, rows: int) -> "Sample":
+        """The first `rows` rows as a Sample of their own, sharing the clean run (no forward pass)."""
+        part = object.__new__(Sample)
+        part.model, part.tokens, part.clean_logits = self.model, self.tokens[:rows], self.clean_logits[:rows]
+        part.clean = {name: act[:rows] for name, act in self.clean.items()}
+        return part
 
     def __len__(self) -> int:
         return len(self.tokens)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..components import ComponentSpace, check_downstream
-from ..hypothesis import Hypothesis, HypothesisError, check_claim_types, component_fields
+from ..hypothesis import Hypothesis, HypothesisError, component_fields
 
 
 def named_components(claim) -> list[str]:
@@ -16,15 +16,11 @@ def named_components(claim) -> list[str]:
 
 
 def validate(hypothesis: Hypothesis, puzzle, space: ComponentSpace) -> None:
+    """Names, positions and routes against this puzzle (the hypothesis has been through harness.wire.canonical)."""
     if hypothesis.puzzle != puzzle.name:
         raise HypothesisError(f"The hypothesis is for puzzle {hypothesis.puzzle!r}, but it is being graded on "
                               f"{puzzle.name!r}. Set Hypothesis(puzzle={puzzle.name!r}) or grade it on its own puzzle.")
-    check_claim_types(hypothesis)
-    for i, claim in enumerate(hypothesis.claims):
-        for attr in ("components", "explains"):
-            if isinstance(getattr(claim, attr, None), str):
-                raise HypothesisError(f"Claim {i} ({claim.kind}) field `{attr}` is a string; give a list of component "
-                                      f"names, e.g. [{getattr(claim, attr)!r}].")
+    for i, claim in enumerate(hypothesis.claims):  # field types were checked on the way in (harness.wire)
         if claim.kind == "attention" and space.parse(claim.head).kind != "head":
             raise HypothesisError(f"Attention claim {i} names {claim.head!r}, which is not an attention head (e.g. L1H0).")
         names = named_components(claim)
