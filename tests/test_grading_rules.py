@@ -226,3 +226,26 @@ def test_failing_claims_say_what_to_try_next(rp):
     broad = grade(Hypothesis(RP, [Attention("L1H0", lambda t: np.broadcast_to(np.arange(10) - 2, t.shape).copy())]),
                   puzzle=rp, n=64).claims[0]
     assert not broad.passed and "leaves out key q−1" in broad.message
+
+
+def test_a_path_cannot_name_every_input_of_a_head_to_dodge_the_question(rp):
+    """L1H0 is L0H0's only reader besides the logits: ".qkv" would pass 'only through' without saying which input."""
+    padded, right = grade(Hypothesis(RP, [PathClaim("L0H0", "L1H0.qkv"), PathClaim("L0H0", "L1H0.qk")]),
+                          puzzle=rp, n=64).claims
+    assert padded.failures == ["path.padded"] and "L1H0.v" in padded.message
+    assert right.passed and set(right.details["inputs"]) == {"L1H0.q", "L1H0.k"}
+
+
+def test_extra_queries_are_judged_on_their_own(rp):
+    """A wrong rule cannot be lifted over the threshold by adding queries where it is trivially right."""
+    def wrong_but_right_at_the_start(tokens):
+        keys = np.maximum(np.arange(10) - 3, 0)
+        keys[:2] = 0
+        return np.broadcast_to(keys, tokens.shape).copy()
+
+    padded = grade(Hypothesis(RP, [Attention("L1H0", wrong_but_right_at_the_start, queries=[0])]), puzzle=rp,
+                   n=64).claims[0]
+    assert not padded.passed and padded.details["extra_queries_value"] is not None
+    honest = grade(Hypothesis(RP, [Attention("L1H0", previous_position, queries=[0])]), puzzle=rp, n=64).claims[0]
+    assert "attention" not in honest.failures and honest.value == pytest.approx(
+        grade(Hypothesis(RP, [Attention("L1H0", previous_position)]), puzzle=rp, n=64).claims[0].value)

@@ -1,7 +1,8 @@
 """Attention claims: head H, at the puzzle's query positions, attends to the keys `rule(tokens)` names.
 
-Judged on every declared query (`[grading] attention_queries`, else the task positions, plus any `queries`
-the claim adds — a claim cannot narrow them; a query where the rule names no key counts as a miss):
+Judged on every declared query (`[grading] attention_queries`, else the task positions; a claim cannot narrow
+them, and a query where the rule names no key counts as a miss). Queries a claim adds with `queries=` are judged
+on their own and must pass too, so they cannot dilute the declared ones:
   coverage   M, the mean attention mass on the claimed keys;
   chance     C, the mean share of attendable keys claimed (what a uniform head would put on them);
   value      M − C ≥ `attention`: attention above chance, unnormalised, so claiming most keys scores near
@@ -39,16 +40,27 @@ def key_mask(raw: np.ndarray, rows: int, n_ctx: int, what: str) -> np.ndarray:
                           f"[{rows}, {n_ctx}] (-1 = none) or a bool mask [{rows}, {n_ctx}, {n_ctx}].")
 
 
-def declared_queries(ctx: Context, extra=None) -> np.ndarray:
-    """Bool [rows, pos]: the puzzle's attention queries (or task positions), plus any the claim adds."""
+def declared_queries(ctx: Context) -> np.ndarray:
+    """Bool [rows, pos]: the puzzle's attention queries (or task positions)."""
     queries = ctx.task_mask.copy()
     if ctx.spec.attention_queries is not None:
         start, stop = ctx.spec.attention_queries
         queries[:] = False
         queries[:, start:stop] = True
-    if extra is not None:
-        queries[:, [q for q in extra if 0 <= q < queries.shape[1]]] = True
     return queries
+
+
+def _excess_rows(pattern: np.ndarray, claimed: np.ndarray, queries: np.ndarray):
+    """Per row: attention mass on the claimed keys, their chance share, and the queries counted."""
+    n_keys = np.arange(1, pattern.shape[-1] + 1)[None, :]
+    mass = np.where(queries, (pattern * claimed).sum(-1), 0.0).sum(-1)
+    chance = np.where(queries, claimed.sum(-1) / n_keys, 0.0).sum(-1)
+    return mass, chance, queries.sum(-1).astype(float)
+
+
+def _excess(mass: np.ndarray, chance: np.ndarray, counted: np.ndarray, r=slice(None)) -> float:
+    total = counted[r].sum()
+    return float((mass[r].sum() - chance[r].sum()) / total) if total else float("nan")
 
 
 def _missed_keys(pattern: np.ndarray, claimed: np.ndarray, queries: np.ndarray) -> str:
@@ -77,22 +89,19 @@ def check(ctx: Context, index: int, claim: Attention) -> ClaimResult:
     rows, n_ctx = tokens.shape
     claimed = key_mask(ctx.call(index, "rule", (tokens,)), rows, n_ctx, f"Attention claim {index} rule")
     claimed &= np.tril(np.ones((n_ctx, n_ctx), dtype=bool))[None]  # keys after the query cannot be attended
-    queries = declared_queries(ctx, claim.queries)
+    declared = declared_queries(ctx)
+    extra = np.zeros_like(declared)
+    if claim.queries is not None:
+        extra[:, [q for q in claim.queries if 0 <= q < n_ctx]] = True
+        extra &= ~declared
+    queries = declared | extra
     pattern = to_np(ctx.base.pattern(head.layer, head.head))
-    n_keys = np.arange(1, n_ctx + 1)[None, :]
-    k = claimed.sum(-1)
-    mass = np.where(queries, (pattern * claimed).sum(-1), 0.0).sum(-1)  # per row
-    chance = np.where(queries, k / n_keys, 0.0).sum(-1)
-    counted = queries.sum(-1).astype(float)
-
-    def excess(r=slice(None)) -> float:
-        total = counted[r].sum()
-        return float((mass[r].sum() - chance[r].sum()) / total) if total else float("nan")
-
-    value = excess()
+    mass, chance, counted = _excess_rows(pattern, claimed, declared)
+    value = _excess(mass, chance, counted)
     m = float(mass.sum() / counted.sum()) if counted.sum() else 0.0
     c = float(chance.sum() / counted.sum()) if counted.sum() else 0.0
-    ci = ctx.bootstrap(excess)
+    ci = ctx.bootstrap(lambda r: _excess(mass, chance, counted, r))
+    extra_value = _excess(*_excess_rows(pattern, claimed, extra)) if extra.any() else None
 
     # the intervention: the claimed pattern in place of the head's own
     substitute = np.where(claimed, pattern, 0.0)
@@ -113,8 +122,13 @@ def check(ctx: Context, index: int, claim: Attention) -> ClaimResult:
         failures.append("attention")
     if testable and not kept >= ctx.spec.attention_intervention:
         failures.append("attention.intervention")
+    if extra_value is not None and not extra_value >= threshold:
+        failures.append("attention.extra_queries")
     message = (f"{head.base} puts {m:.3f} of its attention on the claimed keys at {int(counted.sum() / rows)} queries "
                f"per row, where a uniform head would put {c:.3f}: {value:.3f} above chance (threshold {threshold}); ")
+    if extra_value is not None:
+        message += (f"at the {int(extra.sum() / rows)} extra queries the claim adds, judged on their own, "
+                    f"{extra_value:.3f}; ")
     if testable:
         message += (f"substituting the claimed pattern keeps {kept:.3f} of the head's effect "
                     f"(threshold {ctx.spec.attention_intervention}).")
@@ -126,5 +140,5 @@ def check(ctx: Context, index: int, claim: Attention) -> ClaimResult:
         if c > 0.5:
             message += " The rule claims most attendable keys: a claim this broad says little; name the keys that matter."
     return result(ctx, index, "attention", claim.name, value, threshold, failures, message, explains=[head.base], ci=ci,
-                  details={"mass": m, "chance": c, "intervention_kept": kept,
+                  details={"mass": m, "chance": c, "extra_queries_value": extra_value, "intervention_kept": kept,
                            "head_effect": effect, "intervention_tested": testable})

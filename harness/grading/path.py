@@ -6,7 +6,8 @@ With m(total) the metric when the source is ablated everywhere (default ablation
          routes partly cancel what this one carries (the message says so);
   kept   (m(except) − m(total)) / (m(model) − m(total)): the source ablated for every reader except the target
          — how much of the effect remains when this is the only route ("only through").
-Passes when both are ≥ `path` and the source's total effect is ≥ δ of the metric scale. A path with no
+Passes when both are ≥ `path` and the source's total effect is ≥ δ of the metric scale; a target naming several
+inputs of a head (`L1H0.qk`) also needs each input, alone, to carry a share ≥ δ (no padding with idle inputs). A path with no
 alternative route (the target is the source's only reader, e.g. a last-layer head to the logits) is true of
 every model: vacuous. A path claim explains its source, never its target.
 """
@@ -75,11 +76,22 @@ def check(ctx: Context, index: int, claim: PathClaim) -> ClaimResult:
         failures.append("path.share")
     if not kept >= threshold:
         failures.append("path.only_through")
-    if failures:
+    inputs = {}
+    if target != "logits" and target.input and len(target.input) > 1:  # each named input must carry its part
+        singles = [ctx.space.parse_target(f"{target.base}.{i}") for i in target.input]
+        m_single = ctx.runs([[_edit(ctx, source, t, "only")] for t in singles])
+        inputs = {str(t): ratio(m_clean - m, m_clean - m_total) for t, m in zip(singles, m_single)}
+        idle = [t for t, v in inputs.items() if not v >= ctx.spec.delta]
+        if idle:
+            failures.append("path.padded")
+            message += (f"; {', '.join(idle)} alone carr{'ies' if len(idle) == 1 else 'y'} less than δ={ctx.spec.delta} "
+                        f"of the effect ({', '.join(f'{t} {v:.2f}' for t, v in inputs.items())}): name only the inputs "
+                        "that carry it")
+    if failures and not set(failures) <= {"path.padded"}:
         message += "; " + _hint(ctx, source, target, m_total)
     return result(ctx, index, "path", claim.name, value, threshold, failures, message + ".", explains=[source.base],
                   ci=ci, ablation=ctx.ablation, vacuous=vacuous,
-                  details={"source_effect": effect, "share": share, "kept": kept})
+                  details={"source_effect": effect, "share": share, "kept": kept, "inputs": inputs})
 
 
 def _hint(ctx: Context, source: Component, target, m_total: np.ndarray) -> str:
