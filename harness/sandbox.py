@@ -198,10 +198,23 @@ class Worker:
             except ChildProcessError:
                 self.proc.wait()
             self.reaped = True
+            self._drain_group()
         code = self.proc.returncode
         if self.sandboxed and code is not None and code > 128:  # bwrap reports a signal N as exit code 128 + N
             return -(code - 128)
         return code
+
+    def _drain_group(self, timeout: float = 10.0) -> None:
+        """Wait until nothing is left in the worker's process group. SIGKILL is delivered at once but a process
+        exits asynchronously (a large address space takes a while to tear down), so a member may outlive the
+        reaped child by milliseconds; the group id stays taken while any member lives, so re-signalling it is safe."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                os.killpg(self.proc.pid, 9)
+            except (ProcessLookupError, PermissionError):
+                return
+            time.sleep(0.005)
 
     def stderr_tail(self, limit: int) -> str:
         try:
