@@ -58,6 +58,24 @@ def test_padding_is_caught(rp):
     assert "circuit.minimality" in padded.failures and padded.details["padding"] == {"L1H0": [0]}
 
 
+def test_last_layer_screen_equals_one_run_per_position(rp, monkeypatch):
+    """The padding screen's shortcut for last-layer units (one run for all positions, logits swapped in per
+    position) gives the same drops as running each removal on its own."""
+    from harness.grading import circuit
+
+    seen = []
+    screen = circuit._unit_drops
+    monkeypatch.setattr(circuit, "_unit_drops", lambda ctx, keep: seen.append(screen(ctx, keep)) or seen[-1])
+    hypothesis = Hypothesis(RP, [Circuit(["embed[0:9]", "L0H0[1:9]", "L1H0"])])
+    grade(hypothesis, puzzle=rp, n=64)
+    monkeypatch.setattr(circuit, "_position_local", lambda space, group: False)
+    grade(hypothesis, puzzle=rp, n=64)
+    shortcut, per_run = seen
+    assert np.isfinite(shortcut["L1H0"]).sum() == 10
+    for base in shortcut:
+        np.testing.assert_allclose(shortcut[base], per_run[base], atol=1e-6)
+
+
 def test_ties_with_random_circuits_are_not_wins(rp):
     whole = grade(Hypothesis(RP, [Circuit(["embed", "L0H0", "L1H0"])]), puzzle=rp, n=64).claims[0]
     assert "circuit.baseline" in whole.failures and "no power" in whole.message

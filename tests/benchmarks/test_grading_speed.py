@@ -42,12 +42,17 @@ def test_grade_reference(benchmark, shipped, monkeypatch, capsys, name):
     puzzle = shipped(name)
     forward = forward_seconds(puzzle)
 
+    timings: list[float] = []
+
     def run():
         start = time.perf_counter()
         report = grade(REFERENCE / f"{name}.py", puzzle=puzzle)
-        return report, time.perf_counter() - start
+        timings.append(time.perf_counter() - start)
+        return report
 
-    report, seconds = benchmark.pedantic(run, rounds=1, iterations=1)
+    # a warm-up (first-call costs) then the fastest of 3 rounds: this VM's timings vary by ±30% run to run
+    report = benchmark.pedantic(run, rounds=3, iterations=1, warmup_rounds=1)
+    seconds = min(timings[1:] or timings)
     assert report.solved, report.failures
     ratio = seconds / forward
     benchmark.extra_info.update(puzzle=name, n=report.n, rows_forward=2 * report.n, grade_seconds=round(seconds, 4),
