@@ -12,7 +12,8 @@ Checks, all on units (so the verdict does not depend on how the circuit is writt
                 on every row;
   baseline      the circuit beats (strictly; ties are not wins) `baseline_percentile` of `random_circuits`
                 random circuits of as many units, and the check has power: at most 1 − `baseline_percentile`
-                of them reach the faithfulness threshold themselves.
+                of them reach the faithfulness threshold themselves (random circuits and the claimed one are
+                compared on the first 64 graded rows).
 """
 
 from __future__ import annotations
@@ -153,6 +154,28 @@ def _redundant(ctx: Context, keep: Keep, unneeded: list[str], value: float, fait
     return sorted(excused)
 
 
+BASELINE_ROWS = 64  # rows on which random circuits are run (compared with the claimed circuit on the same rows)
+
+
+def _random_baseline(ctx: Context, size: int, m_circuit: np.ndarray) -> tuple[list[float], float]:
+    """Faithfulness of `spec.random_circuits` random circuits of `size` units (drawn from every component at
+    every position), and the claimed circuit's on the same rows (the first BASELINE_ROWS)."""
+    space, rows = ctx.space, min(BASELINE_ROWS, ctx.n)
+    sample, metric = ctx.subset(rows)
+    replacements = {c.base: ctx.ablated(c)[:rows] for c in space.all()}
+    units = [(c.base, p) for c in space.all() for p in range(space.n_ctx)]
+    variants = []
+    for _ in range(ctx.spec.random_circuits):
+        chosen = ctx.rng.choice(len(units), size=min(size, len(units)), replace=False)
+        rand_keep: Keep = {}
+        for u in chosen:
+            rand_keep.setdefault(units[u][0], np.zeros(space.n_ctx, dtype=bool))[units[u][1]] = True
+        variants.append(_outside(space, rand_keep, lambda c: replacements[c.base]))
+    m_empty, m_clean = ctx.m_empty()[:rows], ctx.m_clean()[:rows]
+    values = [ratio(to_np(m) - m_empty, m_clean - m_empty) for m in sample.run(variants, metric)]
+    return values, ratio(m_circuit[:rows] - m_empty, m_clean - m_empty)
+
+
 def check(ctx: Context, index: int, claim: Circuit) -> ClaimResult:
     comps = [ctx.space.parse(c) for c in claim.components]
     if not comps:
@@ -187,14 +210,8 @@ def check(ctx: Context, index: int, claim: Circuit) -> ClaimResult:
         variants.append(ablate_outside(ctx, _without(keep, base))), labels.append(("without", base))
     for base, positions in candidates.items():
         variants.append(ablate_outside(ctx, _without(keep, base, positions))), labels.append(("padding", base))
-    units = [(c.base, p) for c in space.all() for p in range(space.n_ctx)]
-    for _ in range(spec.random_circuits):
-        chosen = ctx.rng.choice(len(units), size=min(size, len(units)), replace=False)
-        rand_keep: Keep = {}
-        for u in chosen:
-            rand_keep.setdefault(units[u][0], np.zeros(space.n_ctx, dtype=bool))[units[u][1]] = True
-        variants.append(ablate_outside(ctx, rand_keep)), labels.append(("random", ""))
     metrics = ctx.runs(variants)
+    random_values, value_on_baseline_rows = _random_baseline(ctx, size, metrics[ABLATIONS.index(ctx.ablation)])
 
     by_ablation = {arg: faith(m, arg) for (label, arg), m in zip(labels, metrics) if label == "ablation"}
     m_circuit = metrics[ABLATIONS.index(ctx.ablation)]
@@ -208,8 +225,7 @@ def check(ctx: Context, index: int, claim: Circuit) -> ClaimResult:
     for (label, arg), m in zip(labels, metrics):
         if label == "padding" and value - faith(m) < spec.delta and arg not in unneeded:
             padding[arg] = [int(p) for p in candidates[arg]]
-    random_values = [faith(m) for (label, _), m in zip(labels, metrics) if label == "random"]
-    wins = sum(v < value - 1e-9 for v in random_values) / max(1, len(random_values))
+    wins = sum(v < value_on_baseline_rows - 1e-9 for v in random_values) / max(1, len(random_values))
     reach = sum(v >= spec.faithfulness for v in random_values) / max(1, len(random_values))
     no_power = reach > 1 - spec.baseline_percentile
 
@@ -250,5 +266,5 @@ def check(ctx: Context, index: int, claim: Circuit) -> ClaimResult:
                   ci=ci, ablation=ctx.ablation, vacuous=vacuous,
                   details={"faithfulness_by_ablation": by_ablation, "without": without, "unneeded": unneeded, "redundant": redundant,
                            "padding": padding, "baseline_wins": wins, "baseline_reach": reach,
-                           "random_faithfulness": random_values, "size": size,
+                           "random_faithfulness": random_values, "baseline_rows": min(BASELINE_ROWS, ctx.n), "size": size,
                            "components": [str(c) for c in comps]})
