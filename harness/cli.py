@@ -33,6 +33,9 @@ def _overview_row(name: str) -> dict[str, Any]:
         result = puzzle.evaluate()
         row.update(layers=puzzle.model.cfg.n_layers, heads=getattr(puzzle.model.cfg, "n_heads", 0),
                    parameters=puzzle.n_params, accuracy=result["accuracy"], loss=result["loss"])
+        if result.get("exhaustive"):
+            row.update(inputs=result["n"], wrong_inputs=result["wrong_inputs"],
+                       note=f"every input: wrong on {result['wrong_inputs']:,} of {result['n']:,}")
     except PuzzleError as exc:
         row["note"] = str(exc)
     return row
@@ -113,7 +116,8 @@ def format_report(report) -> str:
     table = tabulate(rows, headers=["#", "kind", "name", "result", "value", "threshold", "95% CI", "ablation", "why"],
                      maxcolwidths=[None] * 8 + [70])
     verdict = "SOLVED" if report.solved else "NOT SOLVED"
-    lines = [f"{report.puzzle} v{report.version}  seed {report.seed}  n {report.n}  ablation {report.ablation}", "", table, "",
+    rows_graded = f"every input ({report.n})" if report.exhaustive else f"n {report.n}"
+    lines = [f"{report.puzzle} v{report.version}  seed {report.seed}  {rows_graded}  ablation {report.ablation}", "", table, "",
              f"{verdict}  score {report.score:.3f}  (" + ", ".join(f"{k} {v:.2f}" for k, v in report.parts.items()) + ")"]
     lines += [f"  - {f}" for f in report.failures]
     return "\n".join(lines)

@@ -38,6 +38,8 @@ class DataSpec:
     dev_seed: int  # seed of the public dev sample
     eval_seeds: tuple[int, int]  # inclusive range that fresh evaluation/grading seeds are drawn from
     train_seed: int  # training batches use seeds from here up; must lie above eval_seeds
+    inputs: str | None = None  # "file.py:function" -> a Dataset of every evaluation input, where they can be
+    # enumerated: evaluation and grading then use all of them (sources for patching: a seeded permutation)
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ class GradingSpec:
     circuit: bool = True  # whether a solve needs a circuit claim (false when the model is a single component)
     faithfulness: float = 0.9  # circuit: minimum fraction of the metric recovered
     delta: float = 0.05  # minimality drop per component; least effect for scrubbing and path claims to be testable
-    random_circuits: int = 20  # circuit baseline: random circuits of the same size
+    random_circuits: int = 20  # circuit and subspace baselines: random circuits (subspaces) of the same size
     baseline_percentile: float = 0.9  # circuit: minimum percentile among the random circuits
     attention: float = 0.4  # attention: minimum mass on the claimed keys minus chance
     attention_intervention: float = 0.8  # attention: share of the head's effect kept with the claimed pattern substituted
@@ -100,6 +102,9 @@ class GradingSpec:
     algorithm: float = 0.95  # algorithm: minimum agreement with the model
     interchange: float = 0.9  # interchange: minimum interchange-intervention accuracy
     joint: float = 0.8  # joint test: share of the metric kept with every claim's intervention applied at once
+    subspace: float = 0.9  # subspace: share of the component's effect kept with only the claimed span kept
+    subspace_excluded: float = 0.8  # subspace: share of the component's effect lost with the span projected out
+    subspace_factor: int = 4  # subspace: a span may have at most 1/subspace_factor of the component's dimensions
     bootstrap: int = 200  # bootstrap resamples for confidence intervals
     required: tuple[RequiredQuestion, ...] = ()  # questions a solving hypothesis must answer
 
@@ -237,6 +242,7 @@ def _read_data(r: _Reader) -> DataSpec:
         generator=r.get("generator", str, example='generator = "data.py:generate"'),
         dev_size=r.get("dev_size", int), eval_size=r.get("eval_size", int),
         dev_seed=r.get("dev_seed", int), eval_seeds=_pair(r, "eval_seeds", int), train_seed=r.get("train_seed", int),
+        inputs=r.get("inputs", str, None),
     )
     lo, hi = spec.eval_seeds
     if lo > hi:

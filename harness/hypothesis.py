@@ -1,6 +1,6 @@
 """The hypothesis format: plain dataclasses a solver fills in, one module per puzzle.
 
-    from harness.hypothesis import Hypothesis, Circuit, Attention, Scrubbing, PathClaim, Algorithm, Interchange
+    from harness.hypothesis import Hypothesis, Circuit, Attention, Scrubbing, PathClaim, Algorithm, Interchange, Subspace
 
     hypothesis = Hypothesis(puzzle="rederive_position", claims=[Circuit(["embed", "L0H0", "L1H0[1:10]"]), ...])
 
@@ -25,7 +25,7 @@ TokensFn = Callable[[np.ndarray], np.ndarray]
 
 
 def _f(wire: str, role: str | None = None, **kwargs: Any) -> Any:
-    """A claim field and how it travels: wire = text | name | names | positions | function; role = component
+    """A claim field and how it travels: wire = text | name | names | positions | array | function; role = component
     (a component the claim is about or lists, checked against the puzzle) or target (a path target)."""
     return field(metadata={"wire": wire, "role": role}, **kwargs)
 
@@ -101,8 +101,26 @@ class Interchange:
     kind = "interchange"
 
 
-Claim = Circuit | Attention | Scrubbing | PathClaim | Algorithm | Interchange
-CLAIM_TYPES = (Circuit, Attention, Scrubbing, PathClaim, Algorithm, Interchange)
+@dataclass(frozen=True)
+class Subspace:
+    """`component`'s output matters only through the span of `basis`: rows of a [k, d] array, d the width of the
+    component's output (d_model for embed, pos_embed and MLPs; d_head for a head's `z`), computed offline or from
+    the puzzle's public data. Keeping only the projection on the span keeps the component's effect (restricted),
+    removing it destroys the effect (excluded), and k ≤ d / `subspace_factor`.
+
+    With `variable` and `predict` (as in Interchange), patching only the projection from a source input makes the
+    model output `predict(base_tokens, variable(source_tokens))`: the variable lives in the subspace."""
+
+    component: str = _f("name", "component")
+    basis: Any = _f("array")
+    variable: TokensFn | None = _f("function", default=None)
+    predict: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = _f("function", default=None)
+    name: str = _f("text", default="subspace")
+    kind = "subspace"
+
+
+Claim = Circuit | Attention | Scrubbing | PathClaim | Algorithm | Interchange | Subspace
+CLAIM_TYPES = (Circuit, Attention, Scrubbing, PathClaim, Algorithm, Interchange, Subspace)
 CLAIM_KINDS = {cls.kind: cls for cls in CLAIM_TYPES}  # the registry: everything below is derived from it
 
 
@@ -118,6 +136,8 @@ def component_fields(kind: str) -> tuple[str, ...]:
 
 FUNCTION_FIELDS = {kind: tuple(f.name for f in fields(cls) if f.metadata["wire"] == "function")
                    for kind, cls in CLAIM_KINDS.items()}
+OPTIONAL_FUNCTIONS = {kind: tuple(f.name for f in fields(cls) if f.metadata["wire"] == "function" and f.default is None)
+                      for kind, cls in CLAIM_KINDS.items()}  # function fields that may be None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from torch import nn
 from .data import call_generator, load_hook, to_tensors, tokenize_prompts, validate_columns
 from .declaration import Declaration
 from .errors import PuzzleError
-from .metrics import task_scores
+from .metrics import task_mask, task_scores
 from .models import load_checkpoint, load_pretrained
 from .registry import REPO_ROOT, list_puzzles, load_declaration_by_name, puzzles_dir  # noqa: F401 (re-exported)
 
@@ -62,6 +62,21 @@ class Puzzle:
         validate_columns(self.declaration, ds, n, self.d_vocab)
         return ds
 
+    @property
+    def exhaustive(self) -> bool:
+        """Whether the task's inputs are enumerated (`[data] inputs`): evaluation and grading use all of them."""
+        return self.declaration.data.inputs is not None
+
+    @cached_property
+    def inputs(self) -> Any:
+        """Every evaluation input, as a Dataset (exhaustive puzzles only)."""
+        decl = self.declaration
+        if decl.data.inputs is None:
+            raise PuzzleError(f"{self.name} does not enumerate its inputs ([data] inputs is not set); use generate().")
+        ds = load_hook(decl, decl.data.inputs, "data.inputs")()
+        validate_columns(decl, ds, len(ds), self.d_vocab)
+        return ds
+
     def dev_sample(self) -> Any:
         """The public dev sample (fixed seed, disjoint from training and grading seeds)."""
         return self.generate(self.declaration.data.dev_size, self.declaration.data.dev_seed)
@@ -94,10 +109,15 @@ class Puzzle:
         if split == "eval" and seed >= data.train_seed:
             raise PuzzleError(f"{self.name}: seed {seed} lies in the training range (>= {data.train_seed}); "
                               f"evaluate on a seed in {list(data.eval_seeds)} instead.")
-        ds = self.generate(n, seed, split)
+        every = self.exhaustive and n is None and split == "eval"
+        ds = self.inputs if every else self.generate(n, seed, split)
         batch = self.tensors(ds)
-        scores = self.score(self.logits(batch["tokens"]), batch)
-        return {"puzzle": self.name, "version": self.version, "n": len(ds), "seed": seed, **scores}
+        logits = self.logits(batch["tokens"])
+        scores = self.score(logits, batch)
+        out = {"puzzle": self.name, "version": self.version, "n": len(ds), "seed": None if every else seed, **scores}
+        if every:  # not a sample: every input, and how many of them the model gets wrong
+            out.update(exhaustive=True, wrong_inputs=wrong_inputs(self.declaration.task, logits, batch))
+        return out
 
     # --- display --------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -107,6 +127,14 @@ class Puzzle:
 
     def _repr_markdown_(self) -> str:
         return f"**{self.name}** (v{self.version}, {self.declaration.difficulty}): {self.declaration.summary}\n\n`{self!r}`"
+
+
+def wrong_inputs(task, logits: torch.Tensor, batch: dict[str, torch.Tensor]) -> int:
+    """Inputs (rows) with at least one task position where the model's top token is not the target."""
+    if "targets" not in batch:
+        return 0
+    wrong = (logits.argmax(-1) != batch["targets"]) & task_mask(task, batch)
+    return int(wrong.any(-1).sum())
 
 
 def load_puzzle(name: str, *, checkpoint: Path | str | None = None, model_source: str | Path | None = None,

@@ -14,12 +14,16 @@ from __future__ import annotations
 import operator
 from typing import Any, Callable
 
-from .hypothesis import CLAIM_KINDS, CLAIM_TYPES, FUNCTION_FIELDS, Hypothesis, HypothesisError, wire_fields
+import numpy as np
+
+from .hypothesis import (CLAIM_KINDS, CLAIM_TYPES, FUNCTION_FIELDS, OPTIONAL_FUNCTIONS, Hypothesis, HypothesisError,
+                         wire_fields)
 
 MAX_CLAIMS = 10_000  # claims per hypothesis (a sanity bound; the leaderboard grades at most 1,000)
 MAX_LIST = 100_000  # entries in one list field
 MAX_NAME_CHARS = 1000
 MAX_TEXT_CHARS = 1_000_000
+MAX_ARRAY = 1_000_000  # numbers in one array field (a subspace basis)
 
 
 class WireError(ValueError):
@@ -52,6 +56,18 @@ def _encode(wire: str, value: Any, what: str) -> Any:
         except Exception as exc:  # noqa: BLE001
             raise HypothesisError(f"{what} must be integer positions, e.g. [1, 2, 3] or range(1, 10) "
                                   f"({exc.__class__.__name__}: {exc}).") from None
+    if wire == "array":
+        try:
+            array = np.array(value, dtype=np.float64)
+        except Exception as exc:  # noqa: BLE001
+            raise HypothesisError(f"{what} is not an array of numbers ({exc.__class__.__name__}: {exc}); give a "
+                                  "[k, d] numpy array whose rows span the subspace.") from None
+        if array.ndim != 2 or 0 in array.shape:
+            raise HypothesisError(f"{what} has shape {array.shape}; give a [k, d] array: k basis vectors (rows) of "
+                                  "the component's d-dimensional output.")
+        if array.size > MAX_ARRAY or not np.isfinite(array).all():
+            raise HypothesisError(f"{what} must hold at most {MAX_ARRAY:,} finite numbers.")
+        return {"shape": list(array.shape), "data": array.ravel().tolist()}
     raise AssertionError(wire)
 
 
@@ -89,12 +105,20 @@ def to_wire(hypothesis: Any) -> tuple[dict, dict]:
         entry: dict[str, Any] = {"kind": kind}
         for name, wire in wire_fields(kind).items():
             entry[name] = _encode(wire, object.__getattribute__(claim, name), f"Claim {i} ({kind}) field `{name}`")
+        present = []
         for name in FUNCTION_FIELDS[kind]:
             function = object.__getattribute__(claim, name)
+            if function is None and name in OPTIONAL_FUNCTIONS[kind]:
+                continue
             if not callable(function):
                 raise HypothesisError(f"Claim {i} ({kind}) field `{name}` is not callable. Pass a function.")
             functions[(i, name)] = function
-        entry["functions"] = list(FUNCTION_FIELDS[kind])
+            present.append(name)
+        given = set(OPTIONAL_FUNCTIONS[kind]) & set(present)
+        if given and given != set(OPTIONAL_FUNCTIONS[kind]):
+            raise HypothesisError(f"Claim {i} ({kind}) gives only some of {', '.join(OPTIONAL_FUNCTIONS[kind])}; "
+                                  "give all of them (to test a variable) or none.")
+        entry["functions"] = present
         entries.append(entry)
     metadata = hypothesis.metadata if type(hypothesis.metadata) is dict else {}
     spec = {"puzzle": _encode("text", hypothesis.puzzle, "Hypothesis.puzzle"),
@@ -114,6 +138,17 @@ def _decode(wire: str, value: Any, what: str) -> Any:
         if type(value) is not list or len(value) > MAX_LIST:
             raise WireError(f"{what} is not a list of names")
         return [_decode("name", v, f"{what}[{i}]") for i, v in enumerate(value)]
+    if wire == "array":
+        if (type(value) is not dict or set(value) != {"shape", "data"} or type(value["shape"]) is not list
+                or len(value["shape"]) != 2 or any(type(v) is not int or v < 1 for v in value["shape"])
+                or type(value["data"]) is not list or len(value["data"]) > MAX_ARRAY
+                or len(value["data"]) != value["shape"][0] * value["shape"][1]
+                or any(type(v) not in (int, float) for v in value["data"])):
+            raise WireError(f"{what} is not an array of numbers")
+        array = np.array(value["data"], dtype=np.float64).reshape(value["shape"])
+        if not np.isfinite(array).all():
+            raise WireError(f"{what} holds numbers that are not finite")
+        return array
     if value is None:
         return None
     if type(value) is not list or len(value) > MAX_LIST or any(type(v) is not int or abs(v) > 2**31 for v in value):
@@ -141,10 +176,13 @@ def from_wire(spec: Any, make_function: Callable[[int, str, str], Callable]) -> 
         fields = wire_fields(kind)
         if set(entry) != {"kind", "functions", *fields}:
             raise WireError(f"claim {i} ({kind}) has fields {sorted(entry)[:10]}")
-        if entry["functions"] != list(FUNCTION_FIELDS[kind]):
+        optional = OPTIONAL_FUNCTIONS[kind]
+        allowed = ([list(FUNCTION_FIELDS[kind])]
+                   + ([[f for f in FUNCTION_FIELDS[kind] if f not in optional]] if optional else []))
+        if entry["functions"] not in allowed:
             raise WireError(f"claim {i} ({kind}) lists functions {str(entry['functions'])[:100]}")
         kwargs = {name: _decode(wire, entry[name], f"claim {i} ({kind}) field {name}") for name, wire in fields.items()}
-        kwargs.update({name: make_function(i, kind, name) for name in FUNCTION_FIELDS[kind]})
+        kwargs.update({name: make_function(i, kind, name) for name in entry["functions"]})
         claims.append(CLAIM_KINDS[kind](**kwargs))
     return Hypothesis(puzzle=puzzle, claims=claims, description=description, metadata=spec["metadata"])
 

@@ -33,7 +33,8 @@ Arrays travel as {"__ndarray__": {"dtype": "int64", "shape": [2, 3], "b64": "<li
   parent -> {"op": "quit"}                                          the worker exits
 
 Each claim in the spec: {"kind", "name", the claim's non-function fields as JSON (components, head, queries,
-component, source, target, explains), "functions": [names of its function fields]}.
+component, source, target, explains, basis), "functions": [names of its function fields that are given]}
+(harness.wire derives it from the claim registry).
 
 Everything here is defence in depth for the submission's *own* process; the grading process trusts nothing
 the worker sends and validates every frame (harness.isolation). Native code (ctypes, C extensions) can get

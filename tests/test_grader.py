@@ -420,3 +420,45 @@ def test_intervener_batching_does_not_change_results(shipped, monkeypatch):
     # the edits matter, and differ between variants (else this test could not fail)
     assert all(not torch.allclose(one_each[v], one_each[0], atol=1e-3) for v in range(1, len(variants)))
     assert not torch.allclose(one_each[1], one_each[2], atol=1e-3)
+
+
+# --- exhaustive puzzles: every input, not a sample ------------------------------------------------------------
+
+def test_a_puzzle_that_enumerates_its_inputs_is_evaluated_and_graded_on_all_of_them(puzzle_copy, set_line, tmp_path):
+    import shutil
+
+    folder = puzzle_copy("rederive_position")
+    shutil.copy(REPO / "puzzles" / "rederive_position" / "model.safetensors", folder)
+    with open(folder / "data.py", "a", encoding="utf-8") as handle:  # a stand-in universe of 300 fixed inputs
+        handle.write("\n\ndef all_inputs():\n    return generate(300, 123)\n")
+    set_line(folder, "train_seed", 'train_seed = 1000000\ninputs = "data.py:all_inputs"')
+    puzzle = harness.load_puzzle("rederive_position", root=tmp_path)
+    assert puzzle.exhaustive and len(puzzle.inputs) == 300
+    result = puzzle.evaluate()
+    assert result["exhaustive"] and result["n"] == 300 and result["seed"] is None
+    every = puzzle.tensors(puzzle.inputs)
+    wrong = (puzzle.logits(every["tokens"]).argmax(-1)[:, 1:] != every["targets"][:, 1:]).any(1)
+    assert result["wrong_inputs"] == int(wrong.sum())
+    assert puzzle.evaluate(n=50, seed=5)["n"] == 50 and "exhaustive" not in puzzle.evaluate(n=50, seed=5)
+    report = grade(Hypothesis("rederive_position", [Circuit(["embed[0:9]", "L0H0[1:9]", "L1H0[1:10]"])]), puzzle=puzzle)
+    assert report.exhaustive and report.n == 300
+    space, tensors = harness.grading.grader.sample_space(puzzle, 4242, 300)
+    graded, sources = tensors["tokens"][:300], tensors["tokens"][300:]
+    assert torch.equal(graded, puzzle.tensors(puzzle.inputs)["tokens"])
+    assert sorted(map(tuple, sources.tolist())) == sorted(map(tuple, graded.tolist()))  # the same inputs, reordered
+    assert not torch.equal(graded, sources)
+    sampled = grade(Hypothesis("rederive_position", [Circuit(["embed[0:9]", "L0H0[1:9]", "L1H0[1:10]"])]),
+                    puzzle=puzzle, n=64)
+    assert not sampled.exhaustive and sampled.n == 64
+
+
+def test_wrong_inputs_counts_rows_with_any_wrong_task_position(shipped):
+    from harness.puzzle import wrong_inputs
+
+    task = shipped("rederive_position").declaration.task  # task positions 1..9
+    targets = torch.zeros(4, 10, dtype=torch.long)
+    logits = torch.zeros(4, 10, 3)
+    logits[..., 0] = 1.0  # right everywhere ...
+    logits[1, 5] = torch.tensor([0.0, 2.0, 0.0])  # ... but row 1 at a task position
+    logits[2, 0] = torch.tensor([0.0, 2.0, 0.0])  # and row 2 at position 0, which the task does not count
+    assert wrong_inputs(task, logits, {"tokens": targets, "targets": targets}) == 1

@@ -5,6 +5,8 @@ Each test is written so that the grader before v2 fails it: see the grader-v2 is
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +14,7 @@ import pytest
 
 import harness
 from harness.grading import grade
-from harness.hypothesis import Algorithm, Attention, Circuit, Hypothesis, Interchange, PathClaim, Scrubbing
+from harness.hypothesis import Algorithm, Attention, Circuit, Hypothesis, Interchange, PathClaim, Scrubbing, Subspace
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RP = "rederive_position"
@@ -267,3 +269,65 @@ def test_extra_queries_are_judged_on_their_own(rp):
     honest = grade(Hypothesis(RP, [Attention("L1H0", previous_position, queries=[0])]), puzzle=rp, n=64).claims[0]
     assert "attention" not in honest.failures and honest.value == pytest.approx(
         grade(Hypothesis(RP, [Attention("L1H0", previous_position)]), puzzle=rp, n=64).claims[0].value)
+
+
+# --- subspace claims --------------------------------------------------------------------------------------------
+
+def _l1h0_pca(rp, k: int) -> np.ndarray:
+    """The top-k principal directions of L1H0's output (its z) on a public dev sample."""
+    import torch
+
+    tokens = torch.tensor(np.asarray(rp.generate(256, rp.declaration.data.dev_seed)["tokens"]))
+    _, cache = rp.model.run_with_cache(tokens)
+    z = cache["blocks.1.attn.hook_z"][:, 1:, 0].reshape(-1, cache["blocks.1.attn.hook_z"].shape[-1]).numpy()
+    return np.linalg.svd(z - z.mean(0), full_matrices=False)[2][:k]
+
+
+def _previous_label(base, source_values):
+    out = np.full(base.shape, -1)
+    out[:, 1:] = source_values[:, :-1]
+    return out
+
+
+def test_a_subspace_that_carries_the_output_passes_and_a_random_one_of_its_size_fails(rp):
+    basis = _l1h0_pca(rp, 32)
+    found = Subspace("L1H0", basis, variable=lambda t: t, predict=_previous_label)
+    rng = np.random.default_rng(0)
+    random = Subspace("L1H0", rng.standard_normal(basis.shape))
+    report = grade(Hypothesis(RP, [found, random]), puzzle=rp, n=64)
+    ok, bad = report.claims
+    assert ok.verdict == "pass", ok.message
+    assert ok.details["excluded"] >= 0.8 and ok.details["interchange"] >= 0.9
+    assert bad.verdict == "fail" and {"subspace.restricted", "subspace.baseline"} <= set(bad.failures), bad.message
+
+
+def test_a_subspace_too_large_earns_nothing(rp):
+    whole = grade(Hypothesis(RP, [Subspace("L1H0", np.eye(128)[:33])]), puzzle=rp, n=64).claims[0]
+    assert whole.verdict == "vacuous" and whole.failures == ["subspace.size"] and whole.explains == []
+
+
+def test_a_subspace_of_a_component_without_effect_earns_nothing(rp):
+    # L0H0 at BOS attends only to BOS: its output there barely matters
+    space_free = grade(Hypothesis(RP, [Subspace("L0H0[0]", np.eye(128)[:4])]), puzzle=rp, n=64).claims[0]
+    assert space_free.verdict == "vacuous" and "subspace.untestable" in space_free.failures
+
+
+def test_a_subspace_basis_is_checked(rp):
+    from harness.hypothesis import HypothesisError
+
+    for bad, words in [(np.ones(128), "[k, d]"), (np.full((2, 128), np.nan), "finite"), ("abc", "array of numbers"),
+                       (np.ones((2, 64)), "64"), (np.zeros((2, 128)), "all zeros")]:
+        with pytest.raises(HypothesisError, match=re.escape(words)):
+            grade(Hypothesis(RP, [Subspace("L1H0", bad)]), puzzle=rp, n=16)
+    with pytest.raises(HypothesisError, match="some of variable, predict"):
+        grade(Hypothesis(RP, [Subspace("L1H0", np.eye(128)[:4], variable=lambda t: t)]), puzzle=rp, n=16)
+
+
+def test_a_subspace_basis_travels_on_the_wire():
+    from harness.wire import from_wire, to_wire
+
+    basis = np.random.default_rng(1).standard_normal((3, 8))
+    spec, functions = to_wire(Hypothesis(RP, [Subspace("L1H0", basis)]))
+    back = from_wire(json.loads(json.dumps(spec)), lambda i, kind, name: functions[(i, name)]).claims[0]
+    assert back.variable is None and back.predict is None
+    np.testing.assert_array_equal(back.basis, basis)

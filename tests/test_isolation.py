@@ -376,3 +376,23 @@ def test_a_hypothesis_too_large_to_grade_is_refused_before_grading():
     error, _ = hostile_failure("many_names")
     assert error.reason == "size"
     assert "has 1 claims naming 20001 components in all; at most 1000 claims and 10000 names" in str(error)
+
+
+def test_a_subspace_claim_crosses_the_boundary(tmp_path):
+    """An array field (the basis) and optional function fields (absent, or present) survive the isolated worker:
+    the grade matches grading in-process."""
+    module = tmp_path / "subspace_hypothesis.py"
+    module.write_text(
+        "import numpy as np\n"
+        "from harness.hypothesis import Hypothesis, Subspace\n"
+        "B = np.random.default_rng(3).standard_normal((8, 128))\n"
+        "def label(base, source):\n"
+        "    out = np.full(base.shape, -1)\n"
+        "    out[:, 1:] = source[:, :-1]\n"
+        "    return out\n"
+        "hypothesis = Hypothesis('rederive_position', [Subspace('L1H0', B),\n"
+        "                                              Subspace('L1H0', B, variable=lambda t: t, predict=label)])\n")
+    isolated = grade_isolated(module, puzzle("rederive_position"), n=32, **LIMITS)
+    local = grade(module, puzzle=puzzle("rederive_position"), n=32)
+    assert [(c.kind, c.value, c.failures) for c in isolated.claims] == [(c.kind, c.value, c.failures) for c in local.claims]
+    assert "interchange" in isolated.claims[1].details and "interchange" not in isolated.claims[0].details

@@ -5,12 +5,12 @@
     report.solved, report.score, report.claims[0].message
 """
 
-from . import algorithm, attention, circuit, interchange, path, scrubbing
+from . import algorithm, attention, circuit, interchange, path, scrubbing, subspace
 from .context import ClaimResult, Context, GradingSample
 from .sample import ABLATIONS
 
 CHECKS = {"circuit": circuit.check, "attention": attention.check, "scrubbing": scrubbing.check, "path": path.check,
-          "algorithm": algorithm.check, "interchange": interchange.check}
+          "algorithm": algorithm.check, "interchange": interchange.check, "subspace": subspace.check}
 
 from .grader import GradeReport, grade, prepare_sample  # noqa: E402 (needs CHECKS)
 

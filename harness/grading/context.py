@@ -26,7 +26,7 @@ CallFn = Callable[[int, str, tuple[np.ndarray, ...]], np.ndarray]  # (claim inde
 @dataclass
 class ClaimResult:
     index: int  # position of the claim in the hypothesis
-    kind: str  # circuit | attention | scrubbing | path | algorithm | interchange | joint
+    kind: str  # circuit | attention | scrubbing | path | algorithm | interchange | subspace | joint
     name: str
     passed: bool
     value: float  # the graded quantity

@@ -1,8 +1,9 @@
 """Interventions as edits: each edit changes activations at one or more hook points of one forward pass.
 
-Three kinds cover every claim:
+Four kinds cover every claim:
   Replace  — a component's output at some (row, position) units becomes a given replacement (ablation,
              resampling, patching from another input);
+  Project  — the same within (or outside) a linear subspace of the output (subspace claims);
   Pattern  — a head's attention pattern at some queries becomes a given one (attention claims);
   Path     — a component's ablation reaches only one reader (`only`) or every reader but one (`except`):
              the reader is a head's q/k/v input, an MLP's input or the final residual stream (path claims).
@@ -62,6 +63,30 @@ class Replace(Edit):
         current = select(self.component, activation)
         mask = self.mask if self.mask.dim() == 2 else self.mask[None].expand(current.shape[0], -1)
         return _assign(self.component, activation, torch.where(mask[..., None], self.replacement, current))
+
+
+@dataclass(eq=False)
+class Project(Edit):
+    """Within the span of `basis` (orthonormal rows, [k, d]), `component`'s output at `mask` takes `replacement`'s
+    part (`inside=True`: the projection on the span is replaced, the rest kept) — or, with `inside=False`, keeps
+    only its own projection on the span and takes `replacement`'s part orthogonal to it."""
+
+    component: Component
+    mask: torch.Tensor  # bool [pos]
+    basis: torch.Tensor  # [k, d], orthonormal rows
+    replacement: torch.Tensor  # [batch, pos, d]
+    inside: bool
+
+    def hooks(self) -> list[str]:
+        return [self.component.hook]
+
+    def apply(self, name: str, activation: torch.Tensor, state: State) -> torch.Tensor:
+        current = select(self.component, activation)
+        basis = self.basis.to(current.dtype)
+        project = lambda x: (x @ basis.T) @ basis  # noqa: E731
+        mixed = (current - project(current) + project(self.replacement) if self.inside
+                 else project(current) + self.replacement - project(self.replacement))
+        return _assign(self.component, activation, torch.where(self.mask[None, :, None], mixed, current))
 
 
 @dataclass(eq=False)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import torch
 
 from ..components import ComponentSpace
 from ..errors import SubmissionError
@@ -39,6 +41,7 @@ class GradeReport:
     seconds: float = 0.0
     joint: ClaimResult | None = None  # all claims' interventions at once
     notes: list[str] = field(default_factory=list)  # vacuous claims: why each earns nothing
+    exhaustive: bool = False  # graded on every input of the task (enumerable puzzles), not a sample
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able data; NaN (a value that could not be computed) becomes None."""
@@ -64,9 +67,22 @@ def _in_process_caller(hypothesis: Hypothesis) -> CallFn:
 
 
 def sample_space(puzzle, seed: int, n: int) -> tuple[ComponentSpace, dict]:
-    """The data of a grading sample (2n fresh rows) and the component space it implies; runs no model."""
-    tensors = puzzle.tensors(puzzle.generate(2 * n, seed))
+    """The data of a grading sample (2n fresh rows) and the component space it implies; runs no model.
+
+    On an exhaustive puzzle with n = the number of inputs, the graded rows are every input, and the sources the
+    same inputs in an order drawn with `seed`."""
+    if exhaustive_n(puzzle) == n:
+        every = puzzle.tensors(puzzle.inputs)
+        order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+        tensors = {k: torch.cat([v, v[order]]) for k, v in every.items()}
+    else:
+        tensors = puzzle.tensors(puzzle.generate(2 * n, seed))
     return ComponentSpace(puzzle.declaration, puzzle.model, tensors["tokens"].shape[1]), tensors
+
+
+def exhaustive_n(puzzle) -> int | None:
+    """The number of inputs of a puzzle that enumerates them (graded on all of them by default), else None."""
+    return len(puzzle.inputs) if getattr(puzzle, "exhaustive", False) else None
 
 
 def prepare_sample(puzzle, seed: int, n: int, data: tuple[ComponentSpace, dict] | None = None) -> GradingSample:
@@ -97,8 +113,13 @@ def prepare_sample(puzzle, seed: int, n: int, data: tuple[ComponentSpace, dict] 
 
 def claim_content(claim) -> dict:
     """What identifies a claim for its random generator: its kind and its non-function (wire) fields."""
+    def plain(value):
+        if isinstance(value, np.ndarray):
+            return hashlib.sha256(np.ascontiguousarray(value, dtype=np.float64).tobytes()).hexdigest()
+        return list(value) if isinstance(value, (list, tuple, range)) else value
+
     fields = {name: getattr(claim, name) for name in wire_fields(claim.kind)}
-    return {"kind": claim.kind, **{k: list(v) if isinstance(v, (list, tuple, range)) else v for k, v in fields.items()}}
+    return {"kind": claim.kind, **{k: plain(v) for k, v in fields.items()}}
 
 
 def grade(hypothesis: Hypothesis | Path | str, *, puzzle=None, seed: int | None = None, ablation: str | None = None,
@@ -129,7 +150,7 @@ def grade(hypothesis: Hypothesis | Path | str, *, puzzle=None, seed: int | None 
     if not lo <= seed <= hi:
         raise HypothesisError(f"Grading seed {seed} is outside the puzzle's evaluation seeds [{lo}, {hi}]; "
                               "training and dev data use the other seeds.")
-    n = spec.n if n is None else n
+    n = (exhaustive_n(puzzle) or spec.n) if n is None else n
     if sample is None or sample.seed != seed or sample.n != n or sample.base.model is not puzzle.model:
         data = sample_space(puzzle, seed, n)
         validate(hypothesis, puzzle, data[0])  # before any model runs
@@ -163,4 +184,4 @@ def grade(hypothesis: Hypothesis | Path | str, *, puzzle=None, seed: int | None 
         joint_result = joint.check(joint_ctx, circuit_edits, claim_edits, results)
     solved, score, parts, failures, unexplained, notes = decide(spec, results, joint_result, best)
     return GradeReport(puzzle.name, puzzle.version, seed, ablation, n, solved, score, parts, results, failures,
-                       unexplained, None, time.perf_counter() - start, joint_result, notes)
+                       unexplained, None, time.perf_counter() - start, joint_result, notes, exhaustive_n(puzzle) == n)

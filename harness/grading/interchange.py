@@ -14,6 +14,8 @@ C is patched (at its claimed positions) from a source input; the model's top tok
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import torch
 
@@ -40,31 +42,54 @@ def _swaps_the_input(ctx: Context, comp, informative: np.ndarray) -> float:
     return float((same & informative).sum() / max(1, informative.sum()))
 
 
-def check(ctx: Context, index: int, claim: Interchange) -> ClaimResult:
-    comp = ctx.space.parse(claim.component)
+def labels(ctx: Context, index: int, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """(predict(base, variable(source)), predict(base, variable(base))) from claim `index`'s functions, checked."""
     base_tokens, source_tokens = ctx.sample.batch["tokens"].numpy(), ctx.sample.source_batch["tokens"].numpy()
     v_base = np.asarray(ctx.call(index, "variable", (base_tokens,)))
     v_source = np.asarray(ctx.call(index, "variable", (source_tokens,)))
     if v_base.shape[:1] != (len(base_tokens),) or v_source.shape != v_base.shape:
-        raise HypothesisError(f"Interchange claim {index} variable returned shape {v_base.shape}; return one value "
+        raise HypothesisError(f"{what} variable returned shape {v_base.shape}; return one value "
                               f"per row (and position): shape [{len(base_tokens)}, ...].")
     pred_cf = np.asarray(ctx.call(index, "predict", (base_tokens, v_source)))
     pred_base = np.asarray(ctx.call(index, "predict", (base_tokens, v_base)))
     for pred in (pred_cf, pred_base):
         if pred.shape != base_tokens.shape or not np.issubdtype(pred.dtype, np.integer):
-            raise HypothesisError(f"Interchange claim {index} predict returned shape {pred.shape} and dtype {pred.dtype}; "
+            raise HypothesisError(f"{what} predict returned shape {pred.shape} and dtype {pred.dtype}; "
                                   f"return int labels of shape {base_tokens.shape}.")
         if ((pred < -1) | (pred >= ctx.d_vocab_out)).any():
-            raise HypothesisError(f"Interchange claim {index} predict returned labels outside -1..{ctx.d_vocab_out - 1}; "
+            raise HypothesisError(f"{what} predict returned labels outside -1..{ctx.d_vocab_out - 1}; "
                                   "return token ids (or -1 for no prediction).")
+    return pred_cf, pred_base
+
+
+@dataclass
+class Accuracy:
+    """Interchange-intervention accuracy of one patch against predicted labels."""
+
+    value: float  # at the informative positions
+    overall: float  # at every task position
+    share: float  # informative positions / task positions
+    agree: np.ndarray  # per row, for the bootstrap
+    counted: np.ndarray
+    informative: np.ndarray  # bool [rows, pos]
+
+
+def accuracy(ctx: Context, edit, pred_cf: np.ndarray, pred_base: np.ndarray, what: str) -> Accuracy:
     task = ctx.task_mask
-    patched = ctx.runs([[Replace(comp, positions_mask(ctx.space.n_ctx, comp), ctx.source.activation(comp))]],
-                       lambda logits: logits)[0]
+    patched = ctx.runs([[edit]], lambda logits: logits)[0]
     informative = task & (pred_cf != pred_base)
-    agree, counted, _ = agreement_rows(ctx, patched, pred_cf, f"Interchange claim {index} predict", informative)
-    agree_all, counted_all, _ = agreement_rows(ctx, patched, pred_cf, f"Interchange claim {index} predict", task)
-    value, overall = ratio(agree, counted), ratio(agree_all, counted_all)
-    share = float(informative.sum() / max(1, task.sum()))
+    agree, counted, _ = agreement_rows(ctx, patched, pred_cf, f"{what} predict", informative)
+    agree_all, counted_all, _ = agreement_rows(ctx, patched, pred_cf, f"{what} predict", task)
+    return Accuracy(ratio(agree, counted), ratio(agree_all, counted_all),
+                    float(informative.sum() / max(1, task.sum())), agree, counted, informative)
+
+
+def check(ctx: Context, index: int, claim: Interchange) -> ClaimResult:
+    comp = ctx.space.parse(claim.component)
+    pred_cf, pred_base = labels(ctx, index, f"Interchange claim {index}")
+    patch = Replace(comp, positions_mask(ctx.space.n_ctx, comp), ctx.source.activation(comp))
+    acc = accuracy(ctx, patch, pred_cf, pred_base, f"Interchange claim {index}")
+    value, overall, share, informative = acc.value, acc.overall, acc.share, acc.informative
     threshold = ctx.spec.interchange
     failures, vacuous = [], False
     if share < MIN_INFORMATIVE:
@@ -91,5 +116,5 @@ def check(ctx: Context, index: int, claim: Interchange) -> ClaimResult:
             message += (" The component does not carry this variable in the way predicted: try another component, "
                         "or a variable the outputs follow when it is patched.")
     return result(ctx, index, "interchange", claim.name, value, threshold, failures, message, explains=[comp.base],
-                  ci=ctx.bootstrap(lambda r: ratio(agree, counted, r)), ablation="interchange", vacuous=vacuous,
+                  ci=ctx.bootstrap(lambda r: ratio(acc.agree, acc.counted, r)), ablation="interchange", vacuous=vacuous,
                   details={"informative_share": share, "overall": overall})

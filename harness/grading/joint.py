@@ -3,7 +3,8 @@
 After the claims are tested one by one they are run together in a single forward pass: everything outside
 the best circuit ablated (default ablation), every passing scrubbing claim's component resampled within its
 feature classes, every passing path claim's source removed from every route but the claimed one, every
-passing attention claim's pattern substituted. The metric must keep
+passing attention claim's pattern substituted, every passing subspace claim's component restricted to its span.
+The metric must keep
     (m(joint) − m(empty)) / (m(model) − m(empty)) ≥ `joint`.
 Claims that are true one at a time but inconsistent together fail here.
 """

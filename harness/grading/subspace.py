@@ -1,0 +1,135 @@
+"""Subspace claims: component C matters only through the span S of a basis (k of its d output dimensions).
+
+With P the orthogonal projection on S (the basis is orthonormalised; k is its rank), a = C's output, ā = its
+ablation (default ablation) at C's claimed positions, and m(·) the metric:
+  effect      (m(model) − m(C ablated)) / (m(model) − m(empty)) ≥ δ, or the claim cannot fail (vacuous);
+  size        k ≤ d / `subspace_factor`, or the claim is true of any model ("the whole space": vacuous);
+  restricted  keep only the projection:  a ← P a + (I − P) ā;
+              (m(restricted) − m(C ablated)) / (m(model) − m(C ablated)) ≥ `subspace`;
+  excluded    remove the projection:     a ← (I − P) a + P ā;
+              (m(model) − m(excluded)) / (m(model) − m(C ablated)) ≥ `subspace_excluded`;
+  baseline    the restricted value beats (strictly) `baseline_percentile` of `random_circuits` random
+              k-dimensional subspaces, which must not reach `subspace` themselves (else no power: vacuous);
+  variable    (with `variable` and `predict`) patch only the projection from a source input,
+              a ← (I − P) a + P a_source, and count as an interchange claim does (`interchange` threshold, at the
+              informative positions and at every task position).
+The restricted intervention is what the joint test applies.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ..hypothesis import HypothesisError, Subspace
+from .context import ClaimResult, Context, positions_mask, ratio, result
+from .edits import Project, Replace
+from .interchange import MIN_INFORMATIVE, accuracy, labels
+
+
+def orthonormal(basis: np.ndarray, index: int, d: int, where: str) -> torch.Tensor:
+    """Orthonormal rows spanning the rows of `basis` ([rank, d])."""
+    if basis.shape[1] != d:
+        raise HypothesisError(f"Subspace claim {index}: the basis has rows of length {basis.shape[1]}, but {where}'s "
+                              f"output has {d} dimensions; give a [k, {d}] array.")
+    u, s, vt = np.linalg.svd(basis, full_matrices=False)
+    rank = int((s > s.max() * 1e-6).sum()) if s.size and s.max() > 0 else 0
+    if rank == 0:
+        raise HypothesisError(f"Subspace claim {index}: the basis is all zeros; give k ≥ 1 independent rows.")
+    return torch.tensor(vt[:rank], dtype=torch.float32)
+
+
+def random_bases(rng: np.random.Generator, count: int, k: int, d: int) -> list[torch.Tensor]:
+    """`count` uniformly random k-dimensional subspaces of R^d, as orthonormal rows."""
+    out = []
+    for _ in range(count):
+        q, _ = np.linalg.qr(rng.standard_normal((d, k)))
+        out.append(torch.tensor(q.T, dtype=torch.float32))
+    return out
+
+
+def check(ctx: Context, index: int, claim: Subspace) -> ClaimResult:
+    comp = ctx.space.parse(claim.component)
+    spec = ctx.spec
+    act = ctx.base.activation(comp)
+    d = int(act.shape[-1])
+    basis = orthonormal(np.asarray(claim.basis, dtype=np.float64), index, d, comp.base)
+    k = int(basis.shape[0])
+    mask = positions_mask(ctx.space.n_ctx, comp)
+    ablated = ctx.ablated(comp)
+    restricted = Project(comp, mask, basis, ablated, inside=False)
+    randoms = [Project(comp, mask, b, ablated, inside=False)
+               for b in random_bases(ctx.rng, spec.random_circuits, k, d)]
+    runs = ctx.runs([[Replace(comp, mask, ablated)], [restricted], [Project(comp, mask, basis, ablated, inside=True)]]
+                    + [[r] for r in randoms])
+    m_gone, m_restricted, m_excluded = runs[:3]
+    m_clean, m_empty = ctx.m_clean(), ctx.m_empty()
+    effect = ratio(m_clean - m_gone, m_clean - m_empty)
+    kept = ratio(m_restricted - m_gone, m_clean - m_gone)
+    destroyed = ratio(m_clean - m_excluded, m_clean - m_gone)
+    random_values = [ratio(m - m_gone, m_clean - m_gone) for m in runs[3:]]
+    wins = sum(v < kept - 1e-9 for v in random_values) / max(1, len(random_values))
+    reach = sum(v >= spec.subspace for v in random_values) / max(1, len(random_values))
+    details = {"k": k, "d": d, "effect": effect, "restricted": kept, "excluded": destroyed,
+               "random_restricted": random_values, "baseline_wins": wins, "baseline_reach": reach}
+
+    failures: list[str] = []
+    vacuous = False
+    if not effect >= spec.delta:
+        failures.append("subspace.untestable")
+        vacuous = True
+        message = (f"ablating {comp} changes the metric by only {effect:.3f} of the model's (δ = {spec.delta}); a claim "
+                   "about where it carries information cannot fail here, so it earns nothing.")
+    elif k * spec.subspace_factor > d:
+        failures.append("subspace.size")
+        vacuous = True
+        message = (f"the span has {k} of {comp}'s {d} dimensions; at most {d // spec.subspace_factor} "
+                   f"(1/{spec.subspace_factor}) may be claimed, or the claim is true of almost any model.")
+    else:
+        notes = [f"keeping only the {k}-dimensional span keeps {kept:.3f} of {comp}'s effect (threshold {spec.subspace}); "
+                 f"removing it destroys {destroyed:.3f} (threshold {spec.subspace_excluded})"]
+        if not kept >= spec.subspace:
+            failures.append("subspace.restricted")
+            notes.append("the component also uses directions outside the span: add the directions it reads most")
+        if not destroyed >= spec.subspace_excluded:
+            failures.append("subspace.excluded")
+            notes.append("the component still works without the span: the information is also elsewhere")
+        if reach > 1 - spec.baseline_percentile:
+            if not failures:
+                vacuous = True
+            failures.append("subspace.baseline")
+            notes.append(f"{reach:.0%} of {len(random_values)} random {k}-dimensional subspaces also keep the effect: "
+                         "the check has no power at this size; claim fewer dimensions")
+        elif wins < spec.baseline_percentile:
+            failures.append("subspace.baseline")
+            notes.append(f"beats only {wins:.0%} of {len(random_values)} random subspaces of {k} dimensions "
+                         f"(needs {spec.baseline_percentile:.0%})")
+        else:
+            notes.append(f"beats {wins:.0%} of {len(random_values)} random subspaces of {k} dimensions")
+        if claim.variable is not None and claim.predict is not None:
+            notes.append(_variable(ctx, index, comp, mask, basis, failures, details))
+        message = "; ".join(notes) + "."
+    if not failures:
+        ctx.offer(index, [restricted])
+    return result(ctx, index, "subspace", claim.name, kept, spec.subspace, failures, message, explains=[comp.base],
+                  ci=ctx.bootstrap(lambda r: ratio(m_restricted - m_gone, m_clean - m_gone, r)),
+                  ablation=ctx.ablation, vacuous=vacuous, details=details)
+
+
+def _variable(ctx: Context, index: int, comp, mask, basis, failures: list[str], details: dict) -> str:
+    """The interchange form: patch only the projection from a source input; returns the message part."""
+    what = f"Subspace claim {index}"
+    pred_cf, pred_base = labels(ctx, index, what)
+    patch = Project(comp, mask, basis, ctx.source.activation(comp), inside=True)
+    acc = accuracy(ctx, patch, pred_cf, pred_base, what)
+    details.update(interchange=acc.value, interchange_overall=acc.overall, informative_share=acc.share)
+    threshold = ctx.spec.interchange
+    if acc.share < MIN_INFORMATIVE:  # untested, so it adds nothing (the span's own checks stand)
+        return (f"the variable changes the predicted output at only {acc.share:.1%} of task positions, so its "
+                "interchange test cannot fail and was not counted; give a variable that matters")
+    if not acc.value >= threshold:
+        failures.append("subspace.interchange")
+    if not acc.overall >= threshold:
+        failures.append("subspace.interchange_overall")
+    return (f"patching the span from a source gives the predicted output at {acc.value:.3f} of informative and "
+            f"{acc.overall:.3f} of all task positions (threshold {threshold})")
