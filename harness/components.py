@@ -78,7 +78,8 @@ class ComponentSpace:
         self.n_layers, self.n_heads, self.n_ctx = int(cfg.n_layers), int(getattr(cfg, "n_heads", 0) or 0), n_ctx
         self.attn_only = bool(getattr(cfg, "attn_only", False))
         frozen = set(decl.training.frozen_at_zero) if decl.training else set()
-        self.has_pos_embed = decl.model.kind != "zero_layer" and "pos_embed.weight" not in frozen \
+        self.transformer = decl.model.kind in ("native", "pretrained")  # has attention, LayerNorm hooks, q/k/v
+        self.has_pos_embed = self.transformer and "pos_embed.weight" not in frozen \
             and getattr(cfg, "positional_embedding_type", "standard") == "standard"
         self.puzzle = decl.name
 

@@ -11,7 +11,7 @@ from typing import Any
 from .errors import DeclarationError
 from .hypothesis import CLAIM_KINDS
 
-MODEL_KINDS = ("native", "zero_layer", "pretrained")
+MODEL_KINDS = ("native", "zero_layer", "embed_mlp", "pretrained")  # embed_mlp: harness.models.EmbedMLPModel
 METRICS = ("cross_entropy", "kl_to_reference", "logit_diff")
 DIFFICULTIES = ("easy", "medium", "hard")
 ABLATIONS = ("mean", "resample", "zero", "global_mean", "global_resample")  # implemented in harness.grading.sample
@@ -218,6 +218,11 @@ def _read_model(r: _Reader) -> ModelSpec:
     elif kind == "zero_layer":
         config_reader.reject_unknown({"d_vocab", "d_model", "n_ctx"})
         for key in ("d_vocab", "d_model", "n_ctx"):
+            if config_reader.get(key, int) < 1:
+                raise config_reader.fail(key, f"is {config[key]}.", "Use a positive whole number.")
+    elif kind == "embed_mlp":
+        config_reader.reject_unknown({"d_vocab", "d_model", "d_mlp", "n_ctx", "d_vocab_out"})
+        for key in ("d_vocab", "d_model", "d_mlp", "n_ctx") + (("d_vocab_out",) if "d_vocab_out" in config else ()):
             if config_reader.get(key, int) < 1:
                 raise config_reader.fail(key, f"is {config[key]}.", "Use a positive whole number.")
     hf_name = r.get("hf_name", str, None if kind != "pretrained" else ..., example='hf_name = "gpt2"')

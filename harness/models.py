@@ -41,6 +41,49 @@ class ZeroLayerModel(HookedRootModule):
         return self.hook_unembed(self.unembed(self.hook_embed(self.embed(tokens))))
 
 
+class _MLPBlock(nn.Module):
+    """The one block of EmbedMLPModel: neurons reading the embedding sum and writing straight to the logits."""
+
+    def __init__(self, d_model: int, d_mlp: int, d_vocab_out: int) -> None:
+        super().__init__()
+        self.W_in = nn.Linear(d_model, d_mlp, bias=False)
+        self.W_U = nn.Linear(d_mlp, d_vocab_out, bias=False)
+        self.hook_resid_pre = HookPoint()  # the embedding sum, [batch, pos, d_model]
+        self.hook_pre = HookPoint()  # neuron pre-activations, [batch, pos, d_mlp]
+        self.hook_post = HookPoint()  # neuron activations, [batch, pos, d_mlp]
+        self.hook_mlp_out = HookPoint()  # what the MLP writes: the logits, [batch, pos, d_vocab_out]
+        for w in (self.W_in.weight, self.W_U.weight):
+            nn.init.normal_(w, std=w.shape[1] ** -0.5)
+
+    def forward(self, resid: torch.Tensor) -> torch.Tensor:
+        post = self.hook_post(torch.relu(self.hook_pre(self.W_in(self.hook_resid_pre(resid)))))
+        return self.hook_mlp_out(self.W_U(post))
+
+
+class EmbedMLPModel(HookedRootModule):
+    """No attention and no biases: the residual at position t is the sum of the token embeddings up to t, read by
+    one ReLU MLP whose neurons write the logits: logits[t] = ReLU((Σ_{s≤t} W_E[x_s]) W_in) W_U. On two tokens
+    (a, b), position 1 computes ReLU((W_E[a] + W_E[b]) W_in) W_U, the modular-arithmetic MLP of the literature.
+
+    Components: `embed` (hook_embed) and `MLP0` (blocks.0.hook_mlp_out, the logits it writes); hooks also on the
+    embedding sum (blocks.0.hook_resid_pre) and the neurons (blocks.0.hook_pre, blocks.0.hook_post).
+    """
+
+    def __init__(self, d_vocab: int, d_model: int, d_mlp: int, n_ctx: int, d_vocab_out: int | None = None) -> None:
+        super().__init__()
+        d_vocab_out = d_vocab_out or d_vocab
+        self.cfg = SimpleNamespace(n_layers=1, n_heads=0, d_vocab=d_vocab, d_vocab_out=d_vocab_out, d_model=d_model,
+                                   d_mlp=d_mlp, n_ctx=n_ctx, attn_only=False, d_head=0, n_key_value_heads=None)
+        self.embed = nn.Embedding(d_vocab, d_model)
+        self.hook_embed = HookPoint()
+        self.blocks = nn.ModuleList([_MLPBlock(d_model, d_mlp, d_vocab_out)])
+        nn.init.normal_(self.embed.weight, std=d_model ** -0.5)
+        self.setup()
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        return self.blocks[0](self.hook_embed(self.embed(tokens)).cumsum(dim=1))
+
+
 def build_model(decl: Declaration, seed: int | None = None) -> nn.Module:
     """A freshly initialised model of the declared architecture (no checkpoint loaded)."""
     if seed is not None:
@@ -48,6 +91,8 @@ def build_model(decl: Declaration, seed: int | None = None) -> nn.Module:
     spec = decl.model
     if spec.kind == "zero_layer":
         return ZeroLayerModel(**spec.config)
+    if spec.kind == "embed_mlp":
+        return EmbedMLPModel(**spec.config)
     if spec.kind == "native":
         from transformer_lens.config import TransformerBridgeConfig
         from transformer_lens.model_bridge import TransformerBridge

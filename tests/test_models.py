@@ -114,3 +114,45 @@ def test_zero_layer_model_hook_embed():
     torch.testing.assert_close(logits, cache["hook_embed"] @ model.unembed.weight.T)
     ablated = model.run_with_hooks(tokens, fwd_hooks=[("hook_embed", lambda x, hook: torch.zeros_like(x))])
     assert torch.equal(ablated, torch.zeros_like(ablated))
+
+
+def test_embed_mlp_model_computes_the_mlp_on_the_embedding_sum():
+    from harness.models import EmbedMLPModel
+
+    torch.manual_seed(0)
+    model = EmbedMLPModel(d_vocab=7, d_model=6, d_mlp=10, n_ctx=2, d_vocab_out=5)
+    tokens = torch.tensor([[3, 4], [0, 6]])
+    W_E, block = model.embed.weight, model.blocks[0]
+    expected = torch.relu((W_E[tokens[:, 0]] + W_E[tokens[:, 1]]) @ block.W_in.weight.T) @ block.W_U.weight.T
+    logits, cache = model.run_with_cache(tokens)
+    assert logits.shape == (2, 2, 5)
+    torch.testing.assert_close(logits[:, 1], expected)
+    torch.testing.assert_close(cache["blocks.0.hook_resid_pre"][:, 1], W_E[tokens[:, 0]] + W_E[tokens[:, 1]])
+    assert cache["blocks.0.hook_post"].shape == (2, 2, 10) and (cache["blocks.0.hook_post"] >= 0).all()
+    torch.testing.assert_close(cache["blocks.0.hook_mlp_out"], logits)
+    assert not any(name.endswith("bias") for name, _ in model.named_parameters())
+
+
+def test_embed_mlp_components_and_no_path_claims(puzzle_copy, set_line, tmp_path):
+    """An embed_mlp puzzle has the components embed and MLP0; a path claim is refused (one route only)."""
+    from harness.components import ComponentSpace
+    from harness.declaration import load_declaration
+    from harness.grading.validation import validate
+    from harness.hypothesis import Hypothesis, HypothesisError, PathClaim
+
+    folder = puzzle_copy("bigram_0l")
+    text = (folder / "puzzle.toml").read_text()
+    start, end = text.index("[model]"), text.index("[checkpoint]")
+    (folder / "puzzle.toml").write_text(text[:start] + '[model]\nkind = "embed_mlp"\n\n[model.config]\nd_vocab = 29\n'
+                                        'd_model = 8\nd_mlp = 16\nn_ctx = 32\n\n' + text[end:])
+    decl = load_declaration(folder / "puzzle.toml")
+    model = build_model(decl, seed=0)
+    space = ComponentSpace(decl, model, 32)
+    assert [str(c) for c in space.all()] == ["embed", "MLP0"]
+
+    class FakePuzzle:
+        name = decl.name
+        declaration = decl
+
+    with pytest.raises(HypothesisError, match="no attention or residual routes"):
+        validate(Hypothesis(decl.name, [PathClaim("embed", "MLP0")]), FakePuzzle(), space)

@@ -92,7 +92,8 @@ def prepare_sample(puzzle, seed: int, n: int, data: tuple[ComponentSpace, dict] 
     space, tensors = data or sample_space(puzzle, seed, n)
     batch = {k: v[:n] for k, v in tensors.items()}
     source_batch = {k: v[n:] for k, v in tensors.items()}
-    hooks = {c.hook for c in space.all()} | {f"blocks.{l}.attn.hook_pattern" for l in range(space.n_layers)}
+    hooks = {c.hook for c in space.all()} | {f"blocks.{l}.attn.hook_pattern" for l in range(space.n_layers)
+                                             if space.n_heads}
     task = puzzle.declaration.task
     reference = puzzle.reference
     null: list = []

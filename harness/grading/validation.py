@@ -28,6 +28,10 @@ def validate(hypothesis: Hypothesis, puzzle, space: ComponentSpace) -> None:
             raise HypothesisError(f"Circuit claim {i} lists no components; name at least one.")
         for name in names:
             space.parse(name)
+        if claim.kind == "path" and not space.transformer:
+            raise HypothesisError(f"Path claim {i}: {puzzle.name!r} has no attention or residual routes to choose "
+                                  "between (every input reaches the output through the one MLP); use subspace, "
+                                  "scrubbing or interchange claims.")
         if claim.kind == "path":
             check_downstream(space.parse(claim.source), space.parse_target(claim.target), f"Path claim {i}")
         if claim.kind == "attention" and claim.queries is not None:
