@@ -444,9 +444,9 @@ def test_a_puzzle_that_enumerates_its_inputs_is_evaluated_and_graded_on_all_of_t
     assert report.exhaustive and report.n == 300
     space, tensors = harness.grading.grader.sample_space(puzzle, 4242, 300)
     graded, sources = tensors["tokens"][:300], tensors["tokens"][300:]
-    assert torch.equal(graded, puzzle.tensors(puzzle.inputs)["tokens"])
-    assert sorted(map(tuple, sources.tolist())) == sorted(map(tuple, graded.tolist()))  # the same inputs, reordered
-    assert not torch.equal(graded, sources)
+    every_input = sorted(map(tuple, puzzle.tensors(puzzle.inputs)["tokens"].tolist()))
+    assert sorted(map(tuple, graded.tolist())) == every_input == sorted(map(tuple, sources.tolist()))
+    assert not torch.equal(graded, sources) and not torch.equal(graded, puzzle.tensors(puzzle.inputs)["tokens"])
     sampled = grade(Hypothesis("rederive_position", [Circuit(["embed[0:9]", "L0H0[1:9]", "L1H0[1:10]"])]),
                     puzzle=puzzle, n=64)
     assert not sampled.exhaustive and sampled.n == 64

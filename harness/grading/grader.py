@@ -69,12 +69,14 @@ def _in_process_caller(hypothesis: Hypothesis) -> CallFn:
 def sample_space(puzzle, seed: int, n: int) -> tuple[ComponentSpace, dict]:
     """The data of a grading sample (2n fresh rows) and the component space it implies; runs no model.
 
-    On an exhaustive puzzle with n = the number of inputs, the graded rows are every input, and the sources the
-    same inputs in an order drawn with `seed`."""
+    On an exhaustive puzzle with n = the number of inputs, the graded rows are every input and the sources the
+    same inputs, each in an order drawn with `seed` (so the first rows, which cheap screening runs use, are a
+    random sample, not the start of the enumeration)."""
     if exhaustive_n(puzzle) == n:
         every = puzzle.tensors(puzzle.inputs)
-        order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
-        tensors = {k: torch.cat([v, v[order]]) for k, v in every.items()}
+        generator = torch.Generator().manual_seed(seed)
+        graded, sources = torch.randperm(n, generator=generator), torch.randperm(n, generator=generator)
+        tensors = {k: torch.cat([v[graded], v[sources]]) for k, v in every.items()}
     else:
         tensors = puzzle.tensors(puzzle.generate(2 * n, seed))
     return ComponentSpace(puzzle.declaration, puzzle.model, tensors["tokens"].shape[1]), tensors
