@@ -23,7 +23,7 @@ import torch
 
 from ..components import Component, ComponentSpace
 from ..hypothesis import Circuit, HypothesisError
-from .context import ClaimResult, Context, ratio, result, to_np
+from .context import Baseline, ClaimResult, Context, ratio, result, to_np
 from .edits import Replace
 from .sample import ABLATIONS
 
@@ -225,9 +225,8 @@ def check(ctx: Context, index: int, claim: Circuit) -> ClaimResult:
     for (label, arg), m in zip(labels, metrics):
         if label == "padding" and value - faith(m) < spec.delta and arg not in unneeded:
             padding[arg] = [int(p) for p in candidates[arg]]
-    wins = sum(v < value_on_baseline_rows - 1e-9 for v in random_values) / max(1, len(random_values))
-    reach = sum(v >= spec.faithfulness for v in random_values) / max(1, len(random_values))
-    no_power = reach > 1 - spec.baseline_percentile
+    baseline = Baseline.of(value_on_baseline_rows, random_values, spec.faithfulness, spec.baseline_percentile,
+                           f"random circuits of {size} units")
 
     failures, notes = [], []
     others = ", ".join(f"{a} {v:.3f}" for a, v in by_ablation.items() if a != ctx.ablation)
@@ -249,22 +248,15 @@ def check(ctx: Context, index: int, claim: Circuit) -> ClaimResult:
         notes.append("every component and position needed")
     if redundant:
         notes.append(f"redundant but needed together: {', '.join(redundant)} (each alone can go, but not all)")
-    if no_power:
+    if baseline.failed:
         failures.append("circuit.baseline")
-        notes.append(f"{reach:.0%} of {len(random_values)} random circuits of {size} units reach the threshold too: "
-                     "the check has no power at this size; claim fewer units")
-    elif wins < spec.baseline_percentile:
-        failures.append("circuit.baseline")
-        notes.append(f"beats only {wins:.0%} of {len(random_values)} random circuits of {size} units "
-                     f"(needs {spec.baseline_percentile:.0%}; ties are not wins)")
-    else:
-        notes.append(f"beats {wins:.0%} of {len(random_values)} random circuits of {size} units")
+    notes.append(baseline.note)
     # a circuit that would pass but for a baseline with no power cannot fail: vacuous (it blocks a solve only
     # where the puzzle requires a circuit, through the circuit part of the criterion)
-    vacuous = no_power and failures == ["circuit.baseline"]
+    vacuous = baseline.no_power and failures == ["circuit.baseline"]
     return result(ctx, index, "circuit", claim.name, value, spec.faithfulness, failures, "; ".join(notes) + ".",
                   ci=ci, ablation=ctx.ablation, vacuous=vacuous,
                   details={"faithfulness_by_ablation": by_ablation, "without": without, "unneeded": unneeded, "redundant": redundant,
-                           "padding": padding, "baseline_wins": wins, "baseline_reach": reach,
+                           "padding": padding, "baseline_wins": baseline.wins, "baseline_reach": baseline.reach,
                            "random_faithfulness": random_values, "baseline_rows": min(BASELINE_ROWS, ctx.n), "size": size,
                            "components": [str(c) for c in comps]})

@@ -162,6 +162,33 @@ def to_np(t: torch.Tensor) -> np.ndarray:
     return t.detach().double().cpu().numpy()
 
 
+@dataclass
+class Baseline:
+    """A claim against random claims of the same size (random circuits, random subspaces)."""
+
+    wins: float  # share of random values strictly below the claim's (ties are not wins)
+    reach: float  # share of random values that reach the threshold themselves
+    no_power: bool  # more than 1 − baseline_percentile of them reach it: the check cannot tell
+    failed: bool  # no power, or too few wins
+    note: str  # one clause for the message
+
+    @classmethod
+    def of(cls, value: float, randoms: list[float], threshold: float, percentile: float, what: str) -> "Baseline":
+        """`what` names the random claims, e.g. "random circuits of 12 units"."""
+        count = max(1, len(randoms))
+        wins = sum(v < value - 1e-9 for v in randoms) / count
+        reach = sum(v >= threshold for v in randoms) / count
+        no_power = reach > 1 - percentile
+        if no_power:
+            note = (f"{reach:.0%} of {len(randoms)} {what} reach the threshold too: the check has no power at this "
+                    "size; claim less")
+        elif wins < percentile:
+            note = f"beats only {wins:.0%} of {len(randoms)} {what} (needs {percentile:.0%}; ties are not wins)"
+        else:
+            note = f"beats {wins:.0%} of {len(randoms)} {what}"
+        return cls(wins, reach, no_power, no_power or wins < percentile, note)
+
+
 def ratio(num: np.ndarray, den: np.ndarray, rows: np.ndarray | None = None) -> float:
     idx = slice(None) if rows is None else rows
     d = den[idx].mean()
@@ -183,4 +210,4 @@ def result(ctx: Context, index: int, kind: str, name: str, value: float, thresho
                        list(explains) if verdict == "pass" else [], list(failures), message, details or {}, verdict)
 
 
-__all__ = ["ABLATIONS", "CallFn", "ClaimResult", "Context", "GradingSample", "positions_mask", "ratio", "result", "to_np"]
+__all__ = ["ABLATIONS", "Baseline", "CallFn", "ClaimResult", "Context", "GradingSample", "positions_mask", "ratio", "result", "to_np"]

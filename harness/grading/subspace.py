@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 from ..hypothesis import HypothesisError, Subspace
-from .context import ClaimResult, Context, positions_mask, ratio, result
+from .context import Baseline, ClaimResult, Context, positions_mask, ratio, result
 from .edits import Project, Replace
 from .interchange import MIN_INFORMATIVE, accuracy, labels
 
@@ -68,10 +68,10 @@ def check(ctx: Context, index: int, claim: Subspace) -> ClaimResult:
     kept = ratio(m_restricted - m_gone, m_clean - m_gone)
     destroyed = ratio(m_clean - m_excluded, m_clean - m_gone)
     random_values = [ratio(m - m_gone, m_clean - m_gone) for m in runs[3:]]
-    wins = sum(v < kept - 1e-9 for v in random_values) / max(1, len(random_values))
-    reach = sum(v >= spec.subspace for v in random_values) / max(1, len(random_values))
+    baseline = Baseline.of(kept, random_values, spec.subspace, spec.baseline_percentile,
+                           f"random subspaces of {k} dimensions")
     details = {"k": k, "d": d, "effect": effect, "restricted": kept, "excluded": destroyed,
-               "random_restricted": random_values, "baseline_wins": wins, "baseline_reach": reach}
+               "random_restricted": random_values, "baseline_wins": baseline.wins, "baseline_reach": baseline.reach}
 
     failures: list[str] = []
     vacuous = False
@@ -94,18 +94,10 @@ def check(ctx: Context, index: int, claim: Subspace) -> ClaimResult:
         if not destroyed >= spec.subspace_excluded:
             failures.append("subspace.excluded")
             notes.append("the component still works without the span: the information is also elsewhere")
-        if reach > 1 - spec.baseline_percentile:
-            if not failures:
-                vacuous = True
+        vacuous = baseline.no_power and not failures  # it would pass but for a baseline that cannot tell
+        if baseline.failed:
             failures.append("subspace.baseline")
-            notes.append(f"{reach:.0%} of {len(random_values)} random {k}-dimensional subspaces also keep the effect: "
-                         "the check has no power at this size; claim fewer dimensions")
-        elif wins < spec.baseline_percentile:
-            failures.append("subspace.baseline")
-            notes.append(f"beats only {wins:.0%} of {len(random_values)} random subspaces of {k} dimensions "
-                         f"(needs {spec.baseline_percentile:.0%})")
-        else:
-            notes.append(f"beats {wins:.0%} of {len(random_values)} random subspaces of {k} dimensions")
+        notes.append(baseline.note)
         if claim.variable is not None and claim.predict is not None:
             notes.append(_variable(ctx, index, comp, mask, basis, failures, details))
         message = "; ".join(notes) + "."
