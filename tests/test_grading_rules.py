@@ -331,3 +331,15 @@ def test_a_subspace_basis_travels_on_the_wire():
     back = from_wire(json.loads(json.dumps(spec)), lambda i, kind, name: functions[(i, name)]).claims[0]
     assert back.variable is None and back.predict is None
     np.testing.assert_array_equal(back.basis, basis)
+
+
+def test_a_route_that_leaves_the_model_hedging_does_not_pass_as_the_only_route():
+    """min_of_two_ints: with the numbers only in the head's value, attention stops choosing; cross-entropy still
+    keeps most of the metric for a hedge between the candidates, top-1 answers do not, and the path fails.
+    The true routes elsewhere still pass."""
+    puzzle = harness.load_puzzle("min_of_two_ints")
+    value_only = grade(Hypothesis("min_of_two_ints", [PathClaim("embed", "L0H0.v")]), puzzle=puzzle, n=1024).claims[0]
+    assert value_only.details["by_top1"] and "path.only_through" in value_only.failures
+    assert value_only.details["kept"] < 0.5
+    right = grade(Hypothesis(RP, [PathClaim("L0H0", "L1H0.qk")]), puzzle=harness.load_puzzle(RP), n=128).claims[0]
+    assert right.passed and right.details["by_top1"]

@@ -131,6 +131,13 @@ class Context:
     def m_clean(self) -> np.ndarray:
         return to_np(self.sample.m_clean)
 
+    def top1_rows(self, logits: torch.Tensor) -> np.ndarray:
+        """Per row, the share of task positions where the top token is the unedited model's (1.0 when clean).
+        Unlike the metric, it does not reward hedging: a 50/50 mix of the right and a wrong token scores 0 or 1,
+        not most of the way."""
+        same = (logits.argmax(-1) == self.base.clean_logits.argmax(-1)).numpy() & self.task_mask
+        return same.sum(-1) / np.maximum(1, self.task_mask.sum(-1))
+
     def m_empty(self, ablation: str | None = None) -> np.ndarray:
         return to_np(self.sample.m_empty(ablation or self.ablation))
 

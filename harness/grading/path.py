@@ -6,6 +6,9 @@ With m(total) the metric when the source is ablated everywhere (default ablation
          routes partly cancel what this one carries (the message says so);
   kept   (m(except) − m(total)) / (m(model) − m(total)): the source ablated for every reader except the target
          — how much of the effect remains when this is the only route ("only through").
+Where removing the source changes the model's top token at ≥ δ of task positions, both are also computed on t,
+the share of task positions whose top token is the unedited model's, and the lower value counts: cross-entropy
+rewards a model left hedging between the right and a wrong answer, top-1 agreement does not.
 Passes when both are ≥ `path` and the source's total effect is ≥ δ of the metric scale; a target naming several
 inputs of a head (`L1H0.qk`) also needs each input, alone, to carry a share ≥ δ (no padding with idle inputs). A path with no
 alternative route (the target is the source's only reader, e.g. a last-layer head to the logits) is true of
@@ -18,7 +21,7 @@ import numpy as np
 
 from ..components import Component, ComponentSpace, check_downstream
 from ..hypothesis import PathClaim
-from .context import ClaimResult, Context, positions_mask, ratio, result
+from .context import ClaimResult, Context, positions_mask, ratio, result, to_np
 from .edits import Path
 
 
@@ -49,16 +52,30 @@ def check(ctx: Context, index: int, claim: PathClaim) -> ClaimResult:
                       "claim is true of every model and earns nothing. Say what the source carries instead "
                       "(scrubbing or interchange).", vacuous=True, ablation=ctx.ablation)
     keep_route = _edit(ctx, source, target, "except")
-    m_total, m_only, m_except = ctx.runs([[ctx.ablate_all(source)], [_edit(ctx, source, target, "only")], [keep_route]])
+    logits = ctx.runs([[ctx.ablate_all(source)], [_edit(ctx, source, target, "only")], [keep_route]], lambda x: x)
+    m_total, m_only, m_except = (to_np(ctx.metric(x)) for x in logits)
+    t_total, t_only, t_except = (ctx.top1_rows(x) for x in logits)
+    del logits
     ctx.offer(index, [keep_route])
     m_clean, m_empty = ctx.m_clean(), ctx.m_empty()
-    share = ratio(m_clean - m_only, m_clean - m_total)
-    kept = ratio(m_except - m_total, m_clean - m_total)
+    # the same fractions on top-1 agreement with the model, where removing the source changes the top token at
+    # ≥ δ of task positions: a route that leaves the model hedging between two answers keeps much of the metric
+    # (cross-entropy rewards a 50/50 mix) but not its answers
+    by_top1 = float((1 - t_total).mean()) >= ctx.spec.delta
+
+    def fractions(rows=None) -> tuple[float, float]:
+        share = ratio(m_clean - m_only, m_clean - m_total, rows)
+        kept = ratio(m_except - m_total, m_clean - m_total, rows)
+        if by_top1:
+            share = min(share, ratio(1 - t_only, 1 - t_total, rows))
+            kept = min(kept, ratio(t_except - t_total, 1 - t_total, rows))
+        return share, kept
+
+    share, kept = fractions()
     effect = ratio(m_clean - m_total, m_clean - m_empty)
     threshold = ctx.spec.path
     value = min(share, kept)
-    ci = ctx.bootstrap(lambda r: min(ratio(m_clean - m_only, m_clean - m_total, r),
-                                     ratio(m_except - m_total, m_clean - m_total, r)))
+    ci = ctx.bootstrap(lambda r: min(fractions(r)))
     failures, vacuous = [], False
     if not effect >= ctx.spec.delta:
         failures.append("path.untestable")
@@ -68,10 +85,12 @@ def check(ctx: Context, index: int, claim: PathClaim) -> ClaimResult:
         return result(ctx, index, "path", claim.name, value, threshold, failures, message, vacuous=True,
                       ablation=ctx.ablation, details={"source_effect": effect, "share": share, "kept": kept})
     message = (f"{route}: ablating the source for this reader alone costs {share:.3f} of its total effect, and with "
-               f"every other route removed {kept:.3f} of it is kept (threshold {threshold} for both)")
-    if share > 1.05:
-        message += (f"; the share exceeds 1 because the source's other routes partly cancel what {claim.target} "
-                    "carries")
+               f"every other route removed {kept:.3f} of it is kept (threshold {threshold} for both"
+               + ("; each the lower of the metric's fraction and the top-1 answers' fraction" if by_top1 else "") + ")")
+    metric_share = ratio(m_clean - m_only, m_clean - m_total)
+    if metric_share > 1.05:
+        message += (f"; the metric's share ({metric_share:.2f}) exceeds 1 because the source's other routes partly "
+                    f"cancel what {claim.target} carries")
     if not share >= threshold:
         failures.append("path.share")
     if not kept >= threshold:
@@ -91,7 +110,7 @@ def check(ctx: Context, index: int, claim: PathClaim) -> ClaimResult:
         message += "; " + _hint(ctx, source, target, m_total)
     return result(ctx, index, "path", claim.name, value, threshold, failures, message + ".", explains=[source.base],
                   ci=ci, ablation=ctx.ablation, vacuous=vacuous,
-                  details={"source_effect": effect, "share": share, "kept": kept, "inputs": inputs})
+                  details={"source_effect": effect, "share": share, "kept": kept, "inputs": inputs, "by_top1": by_top1})
 
 
 def _hint(ctx: Context, source: Component, target, m_total: np.ndarray) -> str:
