@@ -252,7 +252,7 @@ def test_required_question_unanswered_blocks_the_solve(shipped):
 
 # --- d. stability across grading seeds ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", TOY)
+@pytest.mark.parametrize("name", TOY + ["majority_element", "sort_fixed_len_list", "permute_lists"])
 def test_reference_verdict_is_stable_across_seeds(shipped, name):
     puzzle = shipped(name)
     reports = {seed: grade(reference(name), puzzle=puzzle, seed=seed) for seed in STABILITY_SEEDS}

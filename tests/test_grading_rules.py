@@ -192,7 +192,8 @@ def test_an_interchange_claim_cannot_pick_its_positions():
               puzzle=puzzle, n=64)
 
 
-@pytest.mark.parametrize("name", ["bigram_0l", "rederive_position", "previous_token_mlp", "permutation_listing"])
+@pytest.mark.parametrize("name", ["bigram_0l", "rederive_position", "previous_token_mlp", "permutation_listing",
+                                  "min_of_two_ints", "majority_element", "sort_fixed_len_list", "permute_lists"])
 @pytest.mark.parametrize("kind", ["baseline-finder-label", "baseline-finder-tautologies"])
 def test_gaming_baselines_solve_nothing(name, kind):
     from harness.baselines import baseline_hypothesis
