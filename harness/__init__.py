@@ -23,4 +23,4 @@ def __getattr__(name: str):
 
 
 __all__ = ["Declaration", "DeclarationError", "Puzzle", "PuzzleError", "list_puzzles", "load_declaration", "load_puzzle"]
-__version__ = "0.3.0"
+__version__ = "0.4.0"
