@@ -12,7 +12,14 @@ from tabulate import tabulate
 
 from .declaration import ABLATIONS
 from .errors import PuzzleError
-from .puzzle import list_puzzles, load_declaration_by_name, load_puzzle
+from .registry import list_puzzles, load_declaration_by_name  # torch-free: --help and show answer at once
+
+
+def load_puzzle(*args: Any, **kwargs: Any):
+    """harness.puzzle.load_puzzle, imported on first use (it imports torch and TransformerLens)."""
+    from .puzzle import load_puzzle as load
+
+    return load(*args, **kwargs)
 
 
 def _overview_row(name: str) -> dict[str, Any]:
@@ -173,7 +180,10 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = argparse.ArgumentParser(prog="interp-puzzles", description="Mechanistic-interpretability puzzles.")
+    parser.add_argument("--version", action="version", version=f"interp-puzzles {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("list", help="table of puzzles with their measured accuracy")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")

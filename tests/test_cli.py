@@ -69,3 +69,9 @@ def test_evaluate_refuses_training_seeds(tmp_path, capsys):
     seed = str(decl.data.train_seed)
     assert main(["evaluate", "bigram_0l", "--checkpoint", str(path), "--n", "8", "--seed", seed]) == 2
     assert "training range" in capsys.readouterr().err
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0 and capsys.readouterr().out.strip() == f"interp-puzzles {harness.__version__}"
