@@ -22,24 +22,28 @@ def load_puzzle(*args: Any, **kwargs: Any):
     return load(*args, **kwargs)
 
 
-def _overview_row(name: str) -> dict[str, Any]:
-    """One puzzle's summary with its measured accuracy; a broken or unavailable puzzle gets its reason instead."""
-    row: dict[str, Any] = {"name": name, "difficulty": "?", "layers": "?", "heads": "?", "parameters": "?", "accuracy": None}
+def _overview_row(name: str, measure: bool = False) -> dict[str, Any]:
+    """One puzzle's declared facts, and with `measure` its accuracy measured afresh (loads the model); a broken
+    or unavailable puzzle gets its reason instead."""
+    row: dict[str, Any] = {"name": name, "difficulty": "?", "model": "?", "layers": "?", "heads": "?",
+                           "summary": "", "accuracy": None}
     try:
         decl = load_declaration_by_name(name)
         cfg = decl.model.config
-        row.update(difficulty=decl.difficulty, layers=cfg.get("n_layers", 0), heads=cfg.get("n_heads", 0))
+        row.update(difficulty=decl.difficulty, model=decl.model.kind, layers=cfg.get("n_layers", 1 if decl.model.kind
+                   == "embed_mlp" else 0), heads=cfg.get("n_heads", 0), summary=decl.summary,
+                   exhaustive=decl.data.inputs is not None)
+        if not measure:
+            return row
         if decl.model.kind == "pretrained":
             from .models import pretrained_available
 
             if not pretrained_available(decl.model.hf_name):
-                row.update(parameters=cfg.get("n_params", "?"),
-                           note=f"weights for {decl.model.hf_name!r} are not in the local Hugging Face cache")
+                row["note"] = f"weights for {decl.model.hf_name!r} are not in the local Hugging Face cache"
                 return row
         puzzle = load_puzzle(name)
         result = puzzle.evaluate()
-        row.update(layers=puzzle.model.cfg.n_layers, heads=getattr(puzzle.model.cfg, "n_heads", 0),
-                   parameters=puzzle.n_params, accuracy=result["accuracy"], loss=result["loss"])
+        row.update(parameters=puzzle.n_params, accuracy=result["accuracy"], loss=result["loss"])
         if result.get("exhaustive"):
             row.update(inputs=result["n"], wrong_inputs=result["wrong_inputs"],
                        note=f"every input: wrong on {result['wrong_inputs']:,} of {result['n']:,}")
@@ -48,16 +52,20 @@ def _overview_row(name: str) -> dict[str, Any]:
     return row
 
 
-def _format_rows(rows: list[dict[str, Any]]) -> str:
+def _format_rows(rows: list[dict[str, Any]], measured: bool) -> str:
+    if not measured:
+        table = [[r["name"], r["difficulty"], r["model"], r["layers"], r["heads"], r.get("note") or r["summary"]]
+                 for r in rows]
+        return tabulate(table, headers=["name", "difficulty", "model", "layers", "heads", "summary"])
     table = [[r["name"], r["difficulty"], r["layers"], r["heads"],
-              f"{r['parameters']:,}" if isinstance(r["parameters"], int) else r["parameters"],
+              f"{r['parameters']:,}" if isinstance(r.get("parameters"), int) else "?",
               "—" if r["accuracy"] is None else f"{r['accuracy']:.2%}", r.get("note", "")] for r in rows]
     return tabulate(table, headers=["name", "difficulty", "layers", "heads", "parameters", "accuracy", "note"])
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    rows = [_overview_row(name) for name in list_puzzles()]
-    print(json.dumps(rows, indent=2) if args.json else _format_rows(rows))
+    rows = [_overview_row(name, args.measure) for name in list_puzzles()]
+    print(json.dumps(rows, indent=2) if args.json else _format_rows(rows, args.measure))
     return 0
 
 
@@ -185,8 +193,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="interp-puzzles", description="Mechanistic-interpretability puzzles.")
     parser.add_argument("--version", action="version", version=f"interp-puzzles {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("list", help="table of puzzles with their measured accuracy")
+    p = sub.add_parser("list", help="table of puzzles (declared facts; --measure adds measured accuracy)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--measure", action="store_true",
+                   help="load every model and measure its accuracy (on every input where a puzzle enumerates them)")
     p.set_defaults(func=cmd_list)
     p = sub.add_parser("show", help="a puzzle's problem statement and declaration")
     p.add_argument("name")

@@ -134,7 +134,32 @@ TOP_LEVEL = {"name", "version", "summary", "difficulty", "tags", "model", "check
              "performance", "training", "grading"}
 
 
+# The [model.config] fields a native model accepts: TransformerBridgeConfig's and TransformerLensConfig's
+# parameters less architecture, device and dtype. Written out so that reading a declaration never imports
+# TransformerLens (2 s); tests/test_declaration.py checks it against the installed version.
+NATIVE_CONFIG_FIELDS = frozenset({
+    'NTK_by_parts_factor', 'NTK_by_parts_high_freq_factor', 'NTK_by_parts_low_freq_factor', 'act_fn',
+    'attention_dir', 'attn_implementation', 'attn_only', 'attn_scale', 'attn_scores_soft_cap', 'attn_types',
+    'checkpoint_index', 'checkpoint_label_type', 'checkpoint_value', 'd_head', 'd_mlp', 'd_model', 'd_vocab',
+    'd_vocab_out', 'decoder_start_token_id', 'default_padding_side', 'default_prepend_bos', 'eps',
+    'experts_per_token', 'final_rms', 'from_checkpoint', 'gated_mlp', 'init_mode', 'init_weights',
+    'initializer_range', 'is_audio_model', 'is_multimodal', 'is_stateful', 'is_visual_model',
+    'layer_norm_folding', 'load_in_4bit', 'mm_tokens_per_image', 'model_name', 'n_ctx', 'n_devices', 'n_heads',
+    'n_key_value_heads', 'n_layers', 'n_params', 'normalization_type', 'num_experts', 'original_architecture',
+    'output_logits_soft_cap', 'parallel_attn_mlp', 'per_layer_head_dim', 'per_layer_num_key_value_heads',
+    'positional_embedding_type', 'post_embedding_ln', 'qk_norm_after_rope', 'relative_attention_max_distance',
+    'relative_attention_num_buckets', 'rmsnorm_uses_offset', 'rotary_adjacent_pairs', 'rotary_base',
+    'rotary_dim', 'rotary_interleaved_cos_sin', 'scale_attn_by_inverse_layer_idx', 'scale_embedding', 'seed',
+    'tie_word_embeddings', 'tokenizer_appends_eos', 'tokenizer_name', 'tokenizer_prepends_bos',
+    'trust_remote_code', 'use_NTK_by_parts_rope', 'use_attn_in', 'use_attn_result', 'use_attn_scale',
+    'use_hook_mlp_in', 'use_hook_tokens', 'use_local_attn', 'use_normalization_before_and_after', 'use_qk_norm',
+    'use_split_qkv_input', 'uses_rms_norm', 'vision_hidden_size', 'vision_num_heads', 'vision_num_layers',
+    'window_size'
+})
+
+
 def _native_config_fields() -> set[str]:
+    """The fields as the installed TransformerLens defines them (for the test that keeps the list current)."""
     from transformer_lens.config import TransformerBridgeConfig, TransformerLensConfig
 
     names: set[str] = set()
@@ -208,7 +233,7 @@ def _read_model(r: _Reader) -> ModelSpec:
     config_reader = r.sub("config", required=kind != "pretrained")
     config = dict(config_reader.table) if config_reader else {}
     if kind == "native":
-        known = _native_config_fields()
+        known = NATIVE_CONFIG_FIELDS
         config_reader.reject_unknown(known)
         for key in ("n_layers", "d_model", "d_head", "n_ctx", "d_vocab"):
             if config_reader.get(key, int) < (0 if key == "n_layers" else 1):

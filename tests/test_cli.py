@@ -75,3 +75,21 @@ def test_version(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["--version"])
     assert exit_info.value.code == 0 and capsys.readouterr().out.strip() == f"interp-puzzles {harness.__version__}"
+
+
+def test_list_prints_declared_facts_without_loading_a_model(capsys, monkeypatch):
+    import harness.cli
+
+    monkeypatch.setattr(harness.cli, "load_puzzle", lambda *a, **k: pytest.fail("list loaded a model"))
+    assert main(["list", "--json"]) == 0
+    rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
+    assert set(rows) == set(harness.list_puzzles())
+    assert rows["permute_lists"]["layers"] == 2 and rows["min_of_two_ints"]["exhaustive"] is True
+    assert all(r["accuracy"] is None and r["summary"] for r in rows.values())
+
+
+def test_list_measure_reports_accuracy_and_wrong_inputs(capsys):
+    assert main(["list", "--measure", "--json"]) == 0
+    rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["min_of_two_ints"]["inputs"] == 40_000 and rows["min_of_two_ints"]["wrong_inputs"] == 37
+    assert all(r["accuracy"] >= 0.99 for name, r in rows.items() if r["model"] != "pretrained")

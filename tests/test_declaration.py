@@ -104,3 +104,9 @@ def test_copied_declaration_is_valid(puzzle_copy):
     decl = load_declaration(puzzle_copy(BASE) / "puzzle.toml")
     assert decl.training.frozen_at_zero == ("pos_embed.weight", "*.bias")
     assert decl.data.train_seed > decl.data.eval_seeds[1]
+
+
+def test_the_written_out_native_config_fields_match_transformer_lens():
+    from harness.declaration import NATIVE_CONFIG_FIELDS, _native_config_fields
+
+    assert NATIVE_CONFIG_FIELDS == _native_config_fields()
