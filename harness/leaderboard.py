@@ -325,7 +325,10 @@ def build(out: Path | None = None, solutions: Path | None = None, n_jobs: int = 
         keys = [(s.solver, p) for s in submissions for p in puzzles if p in s.modules]
         keys += [(b, p) for b in BASELINES for p in puzzles] if baselines else []
         results = [r for r in (store.verified(s, p) for s, p in keys) if r is not None]
-        commit, generated = git_commit(REPO_ROOT), now()
+        # the pages carry the newest result's date and commit, not the clock's: a run that changes no result
+        # writes the same bytes, and the tracked pages are left untouched
+        newest = max(results, key=lambda r: str(r.get("date") or ""), default={})
+        commit, generated = newest.get("git_commit") or git_commit(REPO_ROOT), newest.get("date") or now()
         notes = [f"{name}: not graded, its declaration is broken: {why}" for name, why in broken.items()]
         notes += [f"{name}: not graded here ({why})." for name, why in skipped.items()]
         notes += [f"{shown(str(path.relative_to(solutions)))}: names no puzzle; not graded."
@@ -335,7 +338,10 @@ def build(out: Path | None = None, solutions: Path | None = None, n_jobs: int = 
         if bubblewrap_problem():
             notes.append(f"Submissions ran without the bubblewrap sandbox: {bubblewrap_problem()}.")
         notes = [clean(n) for n in notes]
-        write_texts_atomic({out / "LEADERBOARD.md": render_markdown(results, puzzles, generated, commit, notes=notes),
-                            out / "index.html": render_html(results, puzzles, generated, commit, notes=notes)})
+        pages = {out / "LEADERBOARD.md": render_markdown(results, puzzles, generated, commit, notes=notes),
+                 out / "index.html": render_html(results, puzzles, generated, commit, notes=notes)}
+        if any(not path.is_file() or path.read_text(encoding="utf-8", errors="replace") != text
+               for path, text in pages.items()):
+            write_texts_atomic(pages)
     return {"graded": graded + g2, "reused": reused + r2, "results": results, "puzzles": puzzles, "skipped": skipped,
             "errors": broken, "notes": notes, "out": out}

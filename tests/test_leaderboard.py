@@ -56,6 +56,16 @@ def test_second_run_reuses_and_force_regrades(tmp_path, solutions):
     assert forced["graded"] == 2 + len(lb.BASELINES)
 
 
+def test_a_run_that_changes_no_result_leaves_the_pages_untouched(tmp_path, solutions):
+    first = build(tmp_path, solutions)
+    pages = [tmp_path / "board" / "LEADERBOARD.md", tmp_path / "board" / "index.html"]
+    before = [(p.read_bytes(), p.stat().st_mtime_ns) for p in pages]
+    newest = max(r["date"] for r in first["results"])
+    assert f"on {newest}" in pages[0].read_text()  # the newest result's date, not the clock's
+    build(tmp_path, solutions)
+    assert [(p.read_bytes(), p.stat().st_mtime_ns) for p in pages] == before
+
+
 def test_changed_submission_is_regraded(tmp_path, solutions):
     build(tmp_path, solutions)
     module = solutions / "guesser/bigram_0l.py"
