@@ -12,7 +12,7 @@ from tabulate import tabulate
 
 from .declaration import ABLATIONS
 from .errors import PuzzleError
-from .registry import list_puzzles, load_declaration_by_name  # torch-free: --help and show answer at once
+from .registry import REPO_ROOT, list_puzzles, load_declaration_by_name  # torch-free: --help and show answer at once
 
 
 def load_puzzle(*args: Any, **kwargs: Any):
@@ -107,7 +107,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             if step % 50 == 0:
                 bar.set_postfix(loss=f"{loss:.4f}")
         run = train(decl, seed=args.seed, steps=steps, on_step=on_step)
-    out = Path(args.out) if args.out else Path("runs") / args.name / f"seed{run.seed}.safetensors"
+    out = Path(args.out) if args.out else REPO_ROOT / "runs" / args.name / f"seed{run.seed}.safetensors"
     digest = save_checkpoint(run.model, out)
     trained = Puzzle(decl, run.model).evaluate()
     print(f"trained {args.name} (seed {run.seed}, {run.steps} steps) in {run.seconds:.1f} s")

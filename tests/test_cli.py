@@ -93,3 +93,15 @@ def test_list_measure_reports_accuracy_and_wrong_inputs(capsys):
     rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
     assert rows["min_of_two_ints"]["inputs"] == 40_000 and rows["min_of_two_ints"]["wrong_inputs"] == 37
     assert all(r["accuracy"] >= 0.99 for name, r in rows.items() if r["model"] != "pretrained")
+
+
+def test_train_without_out_writes_under_the_checkouts_runs_folder(tmp_path, monkeypatch, capsys):
+    import harness.cli
+
+    checkout, elsewhere = tmp_path / "checkout", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.setattr(harness.cli, "REPO_ROOT", checkout)
+    monkeypatch.chdir(elsewhere)
+    assert main(["train", "bigram_0l", "--steps", "2"]) == 0
+    assert (checkout / "runs" / "bigram_0l" / "seed0.safetensors").is_file()
+    assert not any(elsewhere.iterdir())
