@@ -6,6 +6,7 @@
     >>> ds = p.generate(8, seed=1)          # a datasets.Dataset with `tokens` and `targets`
     >>> p.evaluate()                        # {'loss': ..., 'accuracy': ..., ...}
     >>> logits, cache = p.model.run_with_cache(p.tensors(ds)["tokens"])
+    >>> report = harness.grade("my_hypothesis.py")   # or a Hypothesis object; shows as a table in Jupyter
 """
 
 from .declaration import Declaration, load_declaration
@@ -14,13 +15,18 @@ from .registry import list_puzzles
 
 
 def __getattr__(name: str):
-    """Puzzle and load_puzzle import torch; load them on first use so `harness.hypothesis` stays light."""
+    """Puzzle, load_puzzle and grade import torch; load them on first use so `harness.hypothesis` stays light."""
     if name in ("Puzzle", "load_puzzle"):
         from . import puzzle
 
         return getattr(puzzle, name)
+    if name == "grade":
+        from .grading import grade
+
+        return grade
     raise AttributeError(f"module 'harness' has no attribute {name!r}")
 
 
-__all__ = ["Declaration", "DeclarationError", "Puzzle", "PuzzleError", "list_puzzles", "load_declaration", "load_puzzle"]
+__all__ = ["Declaration", "DeclarationError", "Puzzle", "PuzzleError", "grade", "list_puzzles", "load_declaration",
+           "load_puzzle"]
 __version__ = "0.4.0"

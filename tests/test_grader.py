@@ -462,3 +462,11 @@ def test_wrong_inputs_counts_rows_with_any_wrong_task_position(shipped):
     logits[1, 5] = torch.tensor([0.0, 2.0, 0.0])  # ... but row 1 at a task position
     logits[2, 0] = torch.tensor([0.0, 2.0, 0.0])  # and row 2 at position 0, which the task does not count
     assert wrong_inputs(task, logits, {"tokens": targets, "targets": targets}) == 1
+
+
+def test_a_report_shows_as_a_table_in_a_notebook(shipped):
+    hypothesis = Hypothesis("rederive_position", [Circuit(["embed[0:9]", "L0H0[1:9]", "L1H0[1:10]"], name="a|b")])
+    report = harness.grade(hypothesis, puzzle=shipped("rederive_position"), n=64)
+    text = report._repr_markdown_()
+    assert text.count("\n| ") == 1 + len(report.claims) + (report.joint is not None)  # the header, one row each
+    assert "a\\|b" in text and "NOT SOLVED" in text and report.failures[0].split(":")[0] in text

@@ -47,6 +47,22 @@ class GradeReport:
         """Plain JSON-able data; NaN (a value that could not be computed) becomes None."""
         return _json_safe(asdict(self))
 
+    def _repr_markdown_(self) -> str:
+        """The report as a table in a notebook: each claim's verdict, value against threshold, and why."""
+        def cell(text: Any) -> str:
+            return str(text).replace("|", "\\|").replace("\n", " ")
+
+        rows = "\n".join(f"| {c.index if c.index >= 0 else 'all'} | {c.kind} | {cell(c.name)} | **{c.verdict.upper()}** | "
+                         f"{c.value:.3f} | {c.threshold} | {cell(c.message)} |"
+                         for c in self.claims + ([self.joint] if self.joint is not None else []))
+        rows_graded = f"every input ({self.n})" if self.exhaustive else f"n {self.n}"
+        verdict = "SOLVED" if self.solved else "NOT SOLVED"
+        parts = ", ".join(f"{k} {v:.2f}" for k, v in self.parts.items())
+        why = "".join(f"\n- {cell(f)}" for f in self.failures + self.notes)
+        return (f"**{self.puzzle}** v{self.version} · seed {self.seed} · {rows_graded} · ablation {self.ablation}\n\n"
+                f"| # | kind | name | result | value | threshold | why |\n|---|---|---|---|---|---|---|\n{rows}\n\n"
+                f"**{verdict}** · score {self.score:.3f} ({parts}){why}\n")
+
 
 def _json_safe(value: Any) -> Any:
     if isinstance(value, float):
