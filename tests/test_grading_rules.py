@@ -344,3 +344,18 @@ def test_a_route_that_leaves_the_model_hedging_does_not_pass_as_the_only_route()
     assert value_only.details["kept"] < 0.5
     right = grade(Hypothesis(RP, [PathClaim("L0H0", "L1H0.qk")]), puzzle=harness.load_puzzle(RP), n=128).claims[0]
     assert right.passed and right.details["by_top1"]
+
+
+def test_scrubbing_the_only_varying_input_of_the_outputs_restates_the_task():
+    """min_of_two_ints: at `=` the head's output is all the logits read that changes with the input, so "it
+    carries min(a, b)" follows from accuracy and earns nothing; a wrong feature there still fails; a head whose
+    outputs are read beside other varying inputs (rederive_position's L1H0) is judged as before."""
+    puzzle = harness.load_puzzle("min_of_two_ints")
+    right, wrong = grade(Hypothesis("min_of_two_ints", [Scrubbing("L0H0[2]", lambda t: t[:, :2].min(1)),
+                                                        Scrubbing("L0H0[2]", lambda t: t[:, :2].max(1))]),
+                         puzzle=puzzle, n=1024).claims
+    assert right.verdict == "vacuous" and right.failures == ["scrubbing.output_only"] and right.explains == []
+    assert wrong.verdict == "fail" and wrong.failures == ["scrubbing"]
+    carrier = grade(Hypothesis(RP, [Scrubbing("L1H0[1:10]", previous_token)]), puzzle=harness.load_puzzle(RP),
+                    n=128).claims[0]
+    assert carrier.passed, carrier.message

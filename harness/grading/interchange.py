@@ -29,7 +29,7 @@ MIN_INFORMATIVE = 0.05
 WHOLE_INPUT = 0.9
 
 
-def _swaps_the_input(ctx: Context, comp, informative: np.ndarray) -> float:
+def swaps_the_input(ctx: Context, comp, informative: np.ndarray) -> float:
     """On an untrained model of the same architecture: the share of informative positions where patching
     `comp` from the source gives the model's own top token on the source."""
     null = ctx.sample.null_model()
@@ -97,7 +97,7 @@ def check(ctx: Context, index: int, claim: Interchange) -> ClaimResult:
         vacuous = True
         message = (f"the variable changes the predicted output at only {share:.1%} of task positions; the claim cannot "
                    "fail, so it earns nothing.")
-    elif (swapped := _swaps_the_input(ctx, comp, informative)) >= WHOLE_INPUT:
+    elif (swapped := swaps_the_input(ctx, comp, informative)) >= WHOLE_INPUT:
         failures.append("interchange.whole_input")
         vacuous = True
         message = (f"patching {comp} from the source makes even an untrained model of this architecture output what "

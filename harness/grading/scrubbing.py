@@ -6,8 +6,13 @@ value ("same") or a different one ("diff"):
   testable  (m(model) − m(diff)) / (m(model) − m(empty)) ≥ δ, and ≥ 90% of units find a same-valued match;
   non-trivial  the same-class resample actually changes C's activation at ≥ 50% of units. A feature that is
             a one-to-one function of C's own direct input (the token for `embed`, the position for
-            `pos_embed`) changes nothing, so it is true of every model and earns nothing.
-A claim that is not testable or not non-trivial is vacuous: it explains nothing.
+            `pos_embed`) changes nothing, so it is true of every model and earns nothing;
+  not the output  (checked when the claim would pass) C is not all the counted outputs read that varies:
+            patching C from a source input on an untrained model of this architecture does not make it output what
+            it outputs on the source (at ≥ 90% of task positions). Where it does (a last head at a position whose
+            token never changes), "C depends only on the label" follows from the model's accuracy alone and
+            restates the task; a wrong feature still fails.
+A claim that is not testable, trivial or about the output itself is vacuous: it explains nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import torch
 from ..hypothesis import HypothesisError, Scrubbing
 from .context import ClaimResult, Context, ratio, result, to_np
 from .edits import Replace
+from .interchange import WHOLE_INPUT, swaps_the_input
 
 MIN_COVERAGE = 0.9  # share of units that must find a same-valued match
 MIN_CHANGED = 0.5  # share of same-class resamples that must change the activation
@@ -103,6 +109,14 @@ def check(ctx: Context, index: int, claim: Scrubbing) -> ClaimResult:
         failures.append("scrubbing")
         message = (f"resampling {comp} within feature classes keeps {value:.3f} of the metric (threshold {threshold}): "
                    "the component also depends on something the feature does not capture.")
+    elif (swapped := swaps_the_input(ctx, comp, ctx.task_mask)) >= WHOLE_INPUT:  # true, but of any accurate model
+        failures.append("scrubbing.output_only")
+        vacuous = True
+        message = (f"resampling {comp} within feature classes keeps {value:.3f} of the metric, but {comp} is all that "
+                   f"the counted outputs read that changes with the input: patching it from another input makes even an "
+                   f"untrained model of this architecture output what it outputs there ({swapped:.0%} of task "
+                   "positions). What it carries is then the output itself, and the claim restates the task. Say how "
+                   "it computes it instead (where it attends, through which inputs).")
     else:
         message = (f"resampling {comp} within feature classes keeps {value:.3f} of the metric (threshold {threshold}); "
                    f"across classes it costs {effect:.3f}.")

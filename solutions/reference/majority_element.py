@@ -17,15 +17,16 @@ rewritten to another item's value c: with 5 votes against 2 the model still says
 value win — training never shows a margin below 2), with 3 against 4 it says c (0.59), 3 against 5 (0.90), 2
 against 5 (0.98). Graded: the items act only through the value input (path share 1.000, kept 1.000: with the
 key route removed nothing changes); BOS and END are not needed (circuit 0.992 under global-mean ablation); the
-head's output at END depends only on the majority value (scrubbing 0.999; across classes it costs 3.1×).
-An attention claim cannot express "evenly over the items" (ten of twelve keys: at most 0.17 above chance), so
-the attention question is answered by the path claim. The interchange form of the scrubbing claim is vacuous:
-at END the head's output is all the logits read that varies.
+head's output at END depends only on the majority value (scrubbing 0.999; across classes it costs 3.1×), but
+at END the head's output is all the logits read that varies, so that claim (and its interchange form) restates
+the output and the grader gives it nothing. An attention claim cannot express "evenly over the items" (ten of
+twelve keys: at most 0.17 above chance), so the puzzle asks only through which input the items act, and
+declares `circuit = false`: no claim could state the head's role without restating the output.
 """
 
 import numpy as np
 
-from harness.hypothesis import Algorithm, Circuit, Hypothesis, PathClaim, Scrubbing
+from harness.hypothesis import Algorithm, Circuit, Hypothesis, PathClaim
 
 END = 11
 
@@ -49,7 +50,6 @@ hypothesis = Hypothesis(
     claims=[
         Circuit(["embed[1:11]", "L0H0[11]"], name="the ten items and the head at END"),
         PathClaim("embed[1:11]", "L0H0.v", name="the items reach the head only through its value"),
-        Scrubbing("L0H0[11]", majority, name="the head's output at END depends only on the majority value"),
         Algorithm(majority_label, name="output = the majority value"),
     ],
 )

@@ -21,14 +21,14 @@ onto the larger → max 99.0%; the query built from the global mean embedding in
 (the query direction does not depend on the `=` token); the `=` embedding replaced by the global mean
 everywhere → 97.8%, which is why, under the puzzle's global-mean ablation, the circuit needs only the two
 number embeddings and the head at `=` (faithfulness 0.98: what is lost is the `=` embedding's 0.02).
-Patching the head's output at `=` is vacuous as an interchange (it is all the logits read that varies), so
-what it carries is stated as a scrubbing claim: resampled among inputs with the same minimum it keeps the
-whole metric, among inputs with another minimum it costs 6.2× the empty circuit's loss of metric.
+What the head's output at `=` carries is not claimed: it is all the logits read that varies, so "it carries
+min(a, b)" follows from the model's accuracy (resampled among inputs with the same minimum it keeps the whole
+metric, but the grader marks that scrubbing, like the interchange, as restating the output).
 """
 
 import numpy as np
 
-from harness.hypothesis import Algorithm, Attention, Circuit, Hypothesis, Scrubbing
+from harness.hypothesis import Algorithm, Attention, Circuit, Hypothesis
 
 N_CTX = 3
 
@@ -58,7 +58,6 @@ hypothesis = Hypothesis(
     claims=[
         Circuit(["embed[0:2]", "L0H0[2]"], name="the two numbers and the head at `=`"),
         Attention("L0H0", smaller_number_key, name="from `=` the head attends to the smaller number"),
-        Scrubbing("L0H0[2]", smaller_number, name="the head's output at `=` depends only on min(a, b)"),
         Algorithm(minimum, name="output = min(a, b)"),
     ],
 )

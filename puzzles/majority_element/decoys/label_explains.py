@@ -1,14 +1,14 @@
 """Gaming decoy: the right circuit, "explained" by the task's own label as an algorithm.
 
 An algorithm claim is behavioural — any model that does the task satisfies it — so `explains=` earns
-nothing: the head is left unexplained.
+nothing: the head is left unexplained, and the required question (through which input the items act) is not answered.
 """
 
 import numpy as np
 
 from harness.hypothesis import Algorithm, Circuit, Hypothesis
 
-EXPECTED_FAILURES = ["coverage"]
+EXPECTED_FAILURES = ["required"]
 
 
 def majority_label(tokens):

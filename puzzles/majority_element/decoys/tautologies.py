@@ -11,7 +11,7 @@ import numpy as np
 
 from harness.hypothesis import Circuit, Hypothesis, Interchange, PathClaim, Scrubbing
 
-EXPECTED_FAILURES = ["scrubbing.trivial", "path.no_alternative", "interchange.whole_input", "coverage"]
+EXPECTED_FAILURES = ["scrubbing.trivial", "path.no_alternative", "interchange.whole_input", "required"]
 
 
 def majority(tokens):
