@@ -6,6 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -76,6 +77,37 @@ class Puzzle:
         ds = load_hook(decl, decl.data.inputs, "data.inputs")()
         validate_columns(decl, ds, len(ds), self.d_vocab)
         return ds
+
+    def to_str_tokens(self, tokens: Any) -> list:
+        """Token ids (a list, array or tensor; one sequence or a batch) as strings: the puzzle's own names where
+        its data module gives them (`VOCAB`, `TOKEN_NAMES`), the tokenizer's for a pretrained model, else the id."""
+        ids = np.asarray(tokens.detach().cpu() if isinstance(tokens, torch.Tensor) else tokens)
+        name = self._token_namer
+        return [name(int(i)) for i in ids] if ids.ndim == 1 else [[name(int(i)) for i in row] for row in ids]
+
+    def to_string(self, tokens: Any) -> str:
+        """One sequence as text: characters joined as they are, other tokens separated by spaces."""
+        parts = self.to_str_tokens(tokens)
+        return ("" if self._characters else " ").join(parts)
+
+    @cached_property
+    def _data_module(self) -> Any:
+        import sys
+
+        return sys.modules[load_hook(self.declaration, self.declaration.data.generator, "data.generator").__module__]
+
+    @cached_property
+    def _characters(self) -> bool:
+        return isinstance(getattr(self._data_module, "VOCAB", None), str) or getattr(self.model, "tokenizer", None) is not None
+
+    @cached_property
+    def _token_namer(self):
+        tokenizer = getattr(self.model, "tokenizer", None)
+        if tokenizer is not None:
+            return lambda i: tokenizer.decode([i])
+        vocab = getattr(self._data_module, "VOCAB", None)
+        names = dict(getattr(self._data_module, "TOKEN_NAMES", {}))
+        return lambda i: names.get(i) or (vocab[i] if vocab is not None and 0 <= i < len(vocab) else str(i))
 
     def dev_sample(self) -> Any:
         """The public dev sample (fixed seed, disjoint from training and grading seeds)."""

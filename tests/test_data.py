@@ -150,3 +150,23 @@ def test_generator_that_fails_to_import(puzzle_copy, assert_names):
     with pytest.raises(DeclarationError, match="could not be imported.*boom") as exc:
         call_generator(load_declaration(path), 4, 1, "eval")
     assert_names(exc.value, path, "data.generator")
+
+
+@pytest.mark.parametrize("name", [n for n in ALL if n != "opposite_adjective_gpt2"])
+def test_tokens_show_as_strings(name):
+    puzzle = harness.load_puzzle(name)
+    tokens = puzzle.tensors(puzzle.generate(3, 5))["tokens"]
+    shown = puzzle.to_str_tokens(tokens)
+    assert [len(row) for row in shown] == [tokens.shape[1]] * 3 and all(type(t) is str for row in shown for t in row)
+    assert puzzle.to_str_tokens(tokens[0].tolist()) == shown[0]
+
+
+def test_special_tokens_and_characters_have_their_names():
+    from harness.hypothesis import puzzle_data
+
+    rederive = harness.load_puzzle("rederive_position")
+    assert rederive.to_str_tokens([100, 7]) == ["BOS", "7"] and rederive.to_string([100, 7]) == "BOS 7"
+    assert harness.load_puzzle("min_of_two_ints").to_string([170, 24, 200]) == "170 24 ="
+    bigram = harness.load_puzzle("bigram_0l")
+    tokens = bigram.tensors(bigram.dev_sample())["tokens"][0]
+    assert bigram.to_string(tokens) == puzzle_data("bigram_0l").decode(tokens)

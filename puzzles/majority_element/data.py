@@ -12,6 +12,7 @@ import numpy as np
 N_VALUES = 50  # values are tokens 0..49
 END = 50
 BOS = 51
+TOKEN_NAMES = {END: "END", BOS: "BOS"}  # how Puzzle.to_str_tokens shows special tokens
 N_ITEMS = 10
 MAJORITY = 6  # places the majority value fills
 N_CTX = N_ITEMS + 2  # BOS, x1..x10, END

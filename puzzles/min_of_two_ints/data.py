@@ -13,6 +13,7 @@ import numpy as np
 
 N_VALUES = 200  # numbers are tokens 0..199
 EQUALS = 200  # the `=` token
+TOKEN_NAMES = {EQUALS: "="}  # how Puzzle.to_str_tokens shows special tokens
 N_CTX = 3  # a b =
 HELD_OUT_FRACTION = 0.1
 SPLIT_SEED = 20260311  # fixes which pairs are held out; never change without a version bump

@@ -16,6 +16,7 @@ import numpy as np
 
 N_VALUES = 50
 END, MID, BOS = 50, 51, 52
+TOKEN_NAMES = {END: "END", MID: "MID", BOS: "BOS"}  # how Puzzle.to_str_tokens shows special tokens
 N_CTX = 12
 D_POS = (1, 2, 3)
 P_POS = (5, 6, 7)

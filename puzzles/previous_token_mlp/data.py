@@ -6,6 +6,7 @@ import numpy as np
 N_CTX = 24
 D_VOCAB = 64
 BOS = 0  # as in the TransformerLens intro notebook; never appears as content
+TOKEN_NAMES = {BOS: "BOS"}  # how Puzzle.to_str_tokens shows special tokens
 
 
 def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:

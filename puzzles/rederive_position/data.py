@@ -6,6 +6,7 @@ import numpy as np
 N_CTX = 10  # BOS + 9 content tokens
 N_CONTENT = 100  # content tokens are 0..99
 BOS = 100  # never appears as content
+TOKEN_NAMES = {BOS: "BOS"}  # how Puzzle.to_str_tokens shows special tokens
 
 
 def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:

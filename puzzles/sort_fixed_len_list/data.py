@@ -14,6 +14,7 @@ N_VALUES = 50  # values are 0..49
 LIST_LEN = 10
 BOS = 50
 MID = 51
+TOKEN_NAMES = {BOS: "BOS", MID: "MID"}  # how Puzzle.to_str_tokens shows special tokens
 N_CTX = 2 + 2 * LIST_LEN  # 22
 MID_POS = 1 + LIST_LEN  # 11
 FIRST_COUNTED, STOP_COUNTED = MID_POS, N_CTX - 1  # task positions [11, 21)
