@@ -46,6 +46,11 @@ def load_hook(decl: Declaration, ref: str, field: str) -> Callable[..., Any]:
     return func
 
 
+def data_module(decl: Declaration) -> Any:
+    """The puzzle's data module (the file its generator lives in), imported once."""
+    return sys.modules[load_hook(decl, decl.data.generator, "data.generator").__module__]
+
+
 def call_generator(decl: Declaration, n: int, seed: int, split: str) -> Any:
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, not {split!r}.")

@@ -188,11 +188,10 @@ def load_hypothesis(path: Path | str) -> Hypothesis:
 
 def puzzle_data(puzzle: str):
     """A puzzle's public data module (its `data.py`), e.g. to reuse its corpus or templates in a hypothesis."""
-    from .data import load_hook
+    from .data import data_module
     from .registry import load_declaration_by_name
 
-    decl = load_declaration_by_name(puzzle)
-    return sys.modules[load_hook(decl, decl.data.generator, "data.generator").__module__]
+    return data_module(load_declaration_by_name(puzzle))
 
 
 def module_attribute(path: Path | str, attribute: str, default: Any = None) -> Any:

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .data import call_generator, load_hook, to_tensors, tokenize_prompts, validate_columns
+from .data import call_generator, data_module, load_hook, to_tensors, tokenize_prompts, validate_columns
 from .declaration import Declaration
 from .errors import PuzzleError
 from .metrics import task_mask, task_scores
@@ -92,9 +92,7 @@ class Puzzle:
 
     @cached_property
     def _data_module(self) -> Any:
-        import sys
-
-        return sys.modules[load_hook(self.declaration, self.declaration.data.generator, "data.generator").__module__]
+        return data_module(self.declaration)
 
     @cached_property
     def _characters(self) -> bool:

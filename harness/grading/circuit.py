@@ -45,6 +45,15 @@ def _outside(space: ComponentSpace, keep: Keep, replacement) -> list[Replace]:
             if not keep.get(c.base, none).all()]
 
 
+def _first_rows(ctx: Context, rows: int):
+    """(sample, metric, outside) on the first `rows` graded rows, for cheap runs: outside(keep) ablates every
+    unit not in `keep` with the default ablation's replacement, cut to those rows."""
+    rows = min(rows, ctx.n)
+    sample, metric = ctx.subset(rows)
+    replacements = {c.base: ctx.ablated(c)[:rows] for c in ctx.space.all()}
+    return sample, metric, lambda keep: _outside(ctx.space, keep, lambda c: replacements[c.base])
+
+
 def ablate_outside(ctx: Context, keep: Keep, ablation: str | None = None) -> list[Replace]:
     """Edits that ablate every unit not kept."""
     return _outside(ctx.space, keep, lambda c: ctx.ablated(c, ablation))
@@ -85,11 +94,7 @@ def _unit_drops(ctx: Context, keep: Keep) -> dict[str, np.ndarray]:
     p alone; the unit's metric is taken on the circuit's logits with position p swapped in (same numbers,
     one pass instead of one per position)."""
     rows = min(SCREEN_ROWS, ctx.n)
-    sample, metric = ctx.subset(rows)
-    replacements = {c.base: ctx.ablated(c)[:rows] for c in ctx.space.all()}
-
-    def outside(k: Keep) -> list[Replace]:
-        return _outside(ctx.space, k, lambda c: replacements[c.base])
+    sample, metric, outside = _first_rows(ctx, rows)
 
     def removed(k: Keep, g: str, positions) -> Keep:
         k = {b: m.copy() for b, m in k.items()}
@@ -161,8 +166,7 @@ def _random_baseline(ctx: Context, size: int, m_circuit: np.ndarray) -> tuple[li
     """Faithfulness of `spec.random_circuits` random circuits of `size` units (drawn from every component at
     every position), and the claimed circuit's on the same rows (the first BASELINE_ROWS)."""
     space, rows = ctx.space, min(BASELINE_ROWS, ctx.n)
-    sample, metric = ctx.subset(rows)
-    replacements = {c.base: ctx.ablated(c)[:rows] for c in space.all()}
+    sample, metric, outside = _first_rows(ctx, rows)
     units = [(c.base, p) for c in space.all() for p in range(space.n_ctx)]
     variants = []
     for _ in range(ctx.spec.random_circuits):
@@ -170,7 +174,7 @@ def _random_baseline(ctx: Context, size: int, m_circuit: np.ndarray) -> tuple[li
         rand_keep: Keep = {}
         for u in chosen:
             rand_keep.setdefault(units[u][0], np.zeros(space.n_ctx, dtype=bool))[units[u][1]] = True
-        variants.append(_outside(space, rand_keep, lambda c: replacements[c.base]))
+        variants.append(outside(rand_keep))
     m_empty, m_clean = ctx.m_empty()[:rows], ctx.m_clean()[:rows]
     values = [ratio(to_np(m) - m_empty, m_clean - m_empty) for m in sample.run(variants, metric)]
     return values, ratio(m_circuit[:rows] - m_empty, m_clean - m_empty)
