@@ -298,7 +298,7 @@ def test_a_subspace_that_carries_the_output_passes_and_a_random_one_of_its_size_
     report = grade(Hypothesis(RP, [found, random]), puzzle=rp, n=64)
     ok, bad = report.claims
     assert ok.verdict == "pass", ok.message
-    assert ok.details["excluded"] >= 0.8 and ok.details["interchange"] >= 0.9
+    assert ok.details["excluded"] >= 0.8 and ok.details["interchange"] >= 0.9 and ok.explains == ["L1H0"]
     assert bad.verdict == "fail" and {"subspace.restricted", "subspace.baseline"} <= set(bad.failures), bad.message
 
 
@@ -359,3 +359,15 @@ def test_scrubbing_the_only_varying_input_of_the_outputs_restates_the_task():
     carrier = grade(Hypothesis(RP, [Scrubbing("L1H0[1:10]", previous_token)]), puzzle=harness.load_puzzle(RP),
                     n=128).claims[0]
     assert carrier.passed, carrier.message
+
+
+def test_a_span_without_a_variable_explains_nothing(rp):
+    """The top principal directions of any component pass restricted/excluded: the span alone earns no coverage."""
+    basis = _l1h0_pca(rp, 32)
+    report = grade(Hypothesis(RP, [Circuit(CIRCUIT), Subspace("L1H0", basis),
+                                   Subspace("L1H0", basis, variable=lambda t: t, predict=lambda b, s: s)]),
+                   puzzle=rp, n=64)
+    bare, untestable = report.claims[1:]
+    assert bare.verdict == "pass" and bare.explains == [] and "explains nothing" in bare.message
+    assert untestable.explains == []  # a variable the span does not carry explains nothing either
+    assert "L1H0" in report.unexplained

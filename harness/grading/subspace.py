@@ -13,7 +13,9 @@ ablation (default ablation) at C's claimed positions, and m(·) the metric:
   variable    (with `variable` and `predict`) patch only the projection from a source input,
               a ← (I − P) a + P a_source, and count as an interchange claim does (`interchange` threshold, at the
               informative positions and at every task position).
-The restricted intervention is what the joint test applies.
+The restricted intervention is what the joint test applies. A passing claim explains its component only with a
+passing variable form, and not where the component is all the counted outputs read that varies: the span alone
+says where information lies, not what it is (the top principal directions of any component would do).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import torch
 from ..hypothesis import HypothesisError, Subspace
 from .context import Baseline, ClaimResult, Context, positions_mask, ratio, result
 from .edits import Project, Replace
-from .interchange import MIN_INFORMATIVE, accuracy, labels
+from .interchange import MIN_INFORMATIVE, WHOLE_INPUT, accuracy, labels, swaps_the_input
 
 
 def orthonormal(basis: np.ndarray, index: int, d: int, where: str) -> torch.Tensor:
@@ -100,12 +102,31 @@ def check(ctx: Context, index: int, claim: Subspace) -> ClaimResult:
         notes.append(baseline.note)
         if claim.variable is not None and claim.predict is not None:
             notes.append(_variable(ctx, index, comp, mask, basis, failures, details))
+        if not failures:
+            notes.append(_explains(ctx, comp, details))
         message = "; ".join(notes) + "."
     if not failures:
         ctx.offer(index, [restricted])
-    return result(ctx, index, "subspace", claim.name, kept, spec.subspace, failures, message, explains=[comp.base],
+    return result(ctx, index, "subspace", claim.name, kept, spec.subspace, failures, message,
+                  explains=[comp.base] if details.get("explains") else [],
                   ci=ctx.bootstrap(lambda r: ratio(m_restricted - m_gone, m_clean - m_gone, r)),
                   ablation=ctx.ablation, vacuous=vacuous, details=details)
+
+
+def _explains(ctx: Context, comp, details: dict) -> str:
+    """Whether a passing claim explains its component: only with a variable tested in the span (the top principal
+    directions of any component pass restricted/excluded without saying what they hold), and not where the
+    component is all the counted outputs read that varies (there the variable is the output itself)."""
+    if "interchange" not in details:
+        details["explains"] = False
+        return ("where the information lies, but not what it is: this explains nothing about the component until a "
+                "variable (variable= and predict=) is shown to live in the span")
+    if swaps_the_input(ctx, comp, ctx.task_mask) >= WHOLE_INPUT:
+        details["explains"] = False
+        return (f"{comp} is all the counted outputs read that varies, so the variable in its span is the output "
+                "itself: this explains nothing about the component")
+    details["explains"] = True
+    return f"explains {comp.base}"
 
 
 def _variable(ctx: Context, index: int, comp, mask, basis, failures: list[str], details: dict) -> str:
@@ -117,6 +138,7 @@ def _variable(ctx: Context, index: int, comp, mask, basis, failures: list[str], 
     details.update(interchange=acc.value, interchange_overall=acc.overall, informative_share=acc.share)
     threshold = ctx.spec.interchange
     if acc.share < MIN_INFORMATIVE:  # untested, so it adds nothing (the span's own checks stand)
+        del details["interchange"]
         return (f"the variable changes the predicted output at only {acc.share:.1%} of task positions, so its "
                 "interchange test cannot fail and was not counted; give a variable that matters")
     if not acc.value >= threshold:
