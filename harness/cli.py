@@ -161,8 +161,8 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
     Exit code 0; 2 when a puzzle's declaration is broken (the other puzzles are still graded) or the leaderboard
     folder cannot be written (the previous pages stay as they were)."""
     from .leaderboard import build
-    from .leaderboard_render import rank
-    from .results import clean
+    from .leaderboard.rank import rank
+    from .leaderboard.store import clean
 
     out = Path(args.out) if args.out else None
     try:

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from .registry import REPO_ROOT, puzzles_dir
-from .submissions import SubmissionFileError, copy_folder
+from .leaderboard.submissions import SubmissionFileError, copy_folder
 
 MiB = 2**20
 SANDBOX_UID_BASE = 200_000  # unprivileged user ids handed to workers when the grading process is root

@@ -196,7 +196,7 @@ def test_an_interchange_claim_cannot_pick_its_positions():
                                   "min_of_two_ints", "majority_element", "sort_fixed_len_list", "permute_lists"])
 @pytest.mark.parametrize("kind", ["baseline-finder-label", "baseline-finder-tautologies"])
 def test_gaming_baselines_solve_nothing(name, kind):
-    from harness.baselines import baseline_hypothesis
+    from harness.leaderboard.baselines import baseline_hypothesis
 
     puzzle = harness.load_puzzle(name)
     seed = puzzle.declaration.grading.seed

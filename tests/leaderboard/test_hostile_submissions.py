@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 import harness.leaderboard as lb
-from harness.leaderboard_render import rank
+from harness.leaderboard.rank import rank
 from harness.sandbox import bubblewrap_problem
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 HOSTILE = REPO / "tests" / "hostile"
 PUZZLE = "bigram_0l"
 TOML = 'display_name = "{name}"\nmethod = "human"\n'
@@ -63,17 +63,17 @@ def build(tmp_path: Path, solutions: Path, out: str = "board", **kwargs):
 
 
 def row(summary, solver: str) -> dict:
-    rows = [r for r in summary["results"] if r["solver"] == solver]
-    assert len(rows) == 1, [r["solver"] for r in summary["results"]]
+    rows = [r for r in summary["results"] if r.solver == solver]
+    assert len(rows) == 1, [r.solver for r in summary["results"]]
     return rows[0]
 
 
 def error_rows(summary) -> list[dict]:
-    return [r for r in summary["results"] if r["status"] == "error"]
+    return [r for r in summary["results"] if r.status == "error"]
 
 
-def stable(result: dict) -> dict:
-    return {k: v for k, v in result.items() if k not in VOLATILE}
+def stable(result) -> dict:
+    return {k: v for k, v in result.to_dict().items() if k not in VOLATILE}
 
 
 def processes_mentioning(text: str) -> list[int]:
@@ -136,9 +136,9 @@ def test_no_network_and_no_inherited_environment(tmp_path, listeners):
     (folder / "target.json").write_text(json.dumps({k: v for k, v in listeners.items() if k not in ("udp", "unix")}))
     summary = build(tmp_path, root)
     result = row(summary, "spy")
-    assert result["status"] == "error" and "network report" in result["error"], result["error"]
-    assert "secret=absent" in result["error"], result["error"]
-    assert "getaddrinfo: failed" in result["error"], result["error"]
+    assert result.status == "error" and "network report" in result.error, result.error
+    assert "secret=absent" in result.error, result.error
+    assert "getaddrinfo: failed" in result.error, result.error
     with pytest.raises(BlockingIOError):
         listeners["udp"].recvfrom(100)  # no datagram arrived
     with pytest.raises(BlockingIOError):
@@ -152,10 +152,10 @@ def test_a_billion_positions_are_refused_before_they_are_built(tmp_path):
     add_solver(root, "huge", "huge_range.py")
     summary = build(tmp_path, root)
     result = row(summary, "huge")
-    assert result["status"] == "error"
-    assert "embed[0:1000000000]" in result["error"] and "0..31" in result["error"], result["error"]
-    assert str(root / "huge" / f"{PUZZLE}.py") in result["error"], result["error"]  # names the file
-    assert result["seconds"] < 30
+    assert result.status == "error"
+    assert "embed[0:1000000000]" in result.error and "0..31" in result.error, result.error
+    assert str(root / "huge" / f"{PUZZLE}.py") in result.error, result.error  # names the file
+    assert result.seconds < 30
 
 
 def test_the_parent_grading_work_has_a_time_budget(tmp_path):
@@ -163,9 +163,9 @@ def test_the_parent_grading_work_has_a_time_budget(tmp_path):
     add_solver(root, "drip", "slow_drip.py")
     summary = build(tmp_path, root, grade_budget_s=4)
     result = row(summary, "drip")
-    assert result["status"] == "error" and "time budget of 4 s" in result["error"], result["error"]
-    assert str(root / "drip" / f"{PUZZLE}.py") in result["error"]
-    assert result["seconds"] < 10
+    assert result.status == "error" and "time budget of 4 s" in result.error, result.error
+    assert str(root / "drip" / f"{PUZZLE}.py") in result.error
+    assert result.seconds < 10
     assert_no_process_left(str(root))
 
 
@@ -175,7 +175,7 @@ def test_a_lone_surrogate_in_an_error_does_not_break_this_or_later_runs(tmp_path
     root = tmp_path / "solutions"
     add_solver(root, "surrogate", "surrogate_error.py", helpers=())
     first = build(tmp_path, root)
-    assert row(first, "surrogate")["status"] == "error"
+    assert row(first, "surrogate").status == "error"
     assert "bad text" in (tmp_path / "board/index.html").read_text(encoding="utf-8")
     again = build(tmp_path, root)  # the stored result is reused and rendered again
     assert again["reused"] == 1 and "\ud800" not in row(again, "surrogate")["error"]
@@ -188,11 +188,11 @@ def test_bad_folder_names_are_error_rows(tmp_path):
     add_plain(root, "baseline-empty")
     summary = build(tmp_path, root)
     errors = error_rows(summary)
-    assert len(errors) == 3, [r["solver"] for r in summary["results"]]
+    assert len(errors) == 3, [r.solver for r in summary["results"]]
     for result in errors:
-        assert "is not a valid solver name" in result["error"] or "is reserved" in result["error"], result["error"]
-        assert "Rename the folder" in result["error"]
-    assert all(not r["solver"].startswith("baseline") and r["solver"] != "index.json" for r in errors)
+        assert "is not a valid solver name" in result.error or "is reserved" in result.error, result.error
+        assert "Rename the folder" in result.error
+    assert all(not r.solver.startswith("baseline") and r.solver != "index.json" for r in errors)
     (tmp_path / "board/index.html").read_text(encoding="utf-8")
     assert not (tmp_path / "board/results/baseline-empty").exists()
 
@@ -212,8 +212,8 @@ def test_symlinks_out_of_the_folder_and_special_files_are_refused(tmp_path):
     summary = build(tmp_path, root)
     for solver in ("tomllink", "modlink", "outside"):
         result = row(summary, solver)
-        assert result["status"] == "error" and "symbolic link" in result["error"], result["error"]
-        assert "Replace the link with a regular file" in result["error"]
+        assert result.status == "error" and "symbolic link" in result.error, result.error
+        assert "Replace the link with a regular file" in result.error
     assert row(summary, "inside")["solved"]
 
 
@@ -232,10 +232,10 @@ def test_changing_a_helper_module_regrades(tmp_path):
     root = tmp_path / "solutions"
     folder = add_solver(root, "helper", "stale_helper.py", helpers=())
     shutil.copy(HOSTILE / "_bigram.py", folder / "_impl.py")
-    assert row(build(tmp_path, root), "helper")["status"] == "ok"
+    assert row(build(tmp_path, root), "helper").status == "ok"
     (folder / "_impl.py").write_text("raise ImportError('broken helper')\n")
     again = build(tmp_path, root)
-    assert again["graded"] == 1 and row(again, "helper")["status"] == "error"
+    assert again["graded"] == 1 and row(again, "helper").status == "error"
 
 
 def test_display_names_and_links_are_checked(tmp_path):
@@ -246,8 +246,8 @@ def test_display_names_and_links_are_checked(tmp_path):
     summary = build(tmp_path, root)
     for solver, field in (("mdlink", "link"), ("ansi", "display_name"), ("longname", "submission.toml")):
         result = row(summary, solver)
-        assert result["status"] == "error" and field in result["error"], result["error"]
-        assert len(result["display_name"]) <= 100 and "\x1b" not in result["display_name"]
+        assert result.status == "error" and field in result.error, result.error
+        assert len(result.display_name) <= 100 and "\x1b" not in result.display_name
     markdown = (tmp_path / "board/LEADERBOARD.md").read_text()
     assert "| fake |" not in markdown and "\x1b" not in markdown
     assert len(markdown) < 100_000
@@ -271,12 +271,12 @@ def test_a_tampered_checkpoint_is_not_cached(tmp_path, puzzles_copy):
     checkpoint.write_bytes(original[:-1] + bytes([original[-1] ^ 1]))
     broken = build(tmp_path, root)
     result = row(broken, "reference")
-    assert result["status"] == "error" and result["error_source"] == "harness", result
-    declared = json.loads(json.dumps(result))["checkpoint_sha256"]
+    assert result.status == "error" and result.error_source == "harness", result
+    declared = result.checkpoint_sha256
     checkpoint.write_bytes(original)
     fixed = build(tmp_path, root)
-    assert fixed["graded"] == 1 and row(fixed, "reference")["solved"]
-    assert row(fixed, "reference")["checkpoint_sha256"] != declared
+    assert fixed["graded"] == 1 and row(fixed, "reference").solved
+    assert row(fixed, "reference").checkpoint_sha256 != declared
 
 
 def test_a_broken_puzzle_declaration_is_reported_and_fails_the_run(tmp_path, puzzles_copy, capsys):
@@ -377,8 +377,8 @@ def test_all_hostile_submissions_at_once_leave_the_rest_identical(tmp_path, list
     ranked = rank(hostile["results"], hostile["puzzles"])
     assert next(r for r in ranked if r["solver"] == "reference")["rank"] == 1  # first (hostile copies of it may tie)
     assert all(r["mean_score"] <= ranked[0]["mean_score"] for r in ranked)
-    expected = {(r["solver"], r["puzzle"]): stable(r) for r in clean["results"]}
-    got = {(r["solver"], r["puzzle"]): stable(r) for r in hostile["results"] if (r["solver"], r["puzzle"]) in expected}
+    expected = {(r.solver, r.puzzle): stable(r) for r in clean["results"]}
+    got = {(r.solver, r.puzzle): stable(r) for r in hostile["results"] if (r.solver, r.puzzle) in expected}
     assert got == expected
     assert len(hostile["results"]) == len(clean["results"]) + 20
     with pytest.raises(BlockingIOError):

@@ -22,9 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from harness.leaderboard_render import X_MAX, X_MIN, rank, render_html, render_markdown
+from harness.leaderboard.html import AXIS_LIMITS, axis_range, render_html
+from harness.leaderboard.markdown import render_markdown
+from harness.leaderboard.rank import rank
 
-SAMPLE = Path(__file__).parent / "fixtures" / "results_sample"
+SAMPLE = Path(__file__).parents[1] / "fixtures" / "results_sample"
 PUZZLES = ["rederive_position", "previous_token_mlp", "bigram_0l"]
 GENERATED = "2026-12-01T12:00:00+00:00"
 COMMIT = "0123abc"
@@ -245,7 +247,7 @@ def test_html_parsed(results):
     rows = [a for t, a, anc in doc.tags if t == "tr" and "data-order" in a]
     assert [r["data-solver"] for r in rows] == RANKED
     assert [r["class"] for r in rows] == ["", "", "", "baseline"]
-    assert len(doc.find("span", "badge-baseline")) == 1 + 3  # the summary and the baseline's 3 puzzle tables
+    assert len(doc.find("span", "badge-baseline")) == 1 + 3 + 3  # the summary, the baseline's 3 puzzle tables and charts
     summary = page[page.index('<table id="summary"'):]
     summary = table_cells(summary[: summary.index("</table>")])
     assert summary[0] == ["rank", "solver", "method", "puzzles solved", "mean score", *PUZZLES]
@@ -274,13 +276,13 @@ def test_html_parsed(results):
                 assert tag == "a" and key == "href", (tag, key, value)
             assert not value.strip().lower().startswith("javascript:"), (tag, key, value)
     assert [a["href"] for a in doc.find("a") if a["href"].startswith("http")] == [
-        "https://example.org/interp-puzzles/reference"] * 4
+        "https://example.org/interp-puzzles/reference"] * 7  # summary, 3 tables, 3 charts
     assert "url(" not in page and "@import" not in page
 
     # escaping: the markup in names and messages is text, never tags
     allowed = {"html", "head", "meta", "title", "style", "body", "main", "header", "p", "code", "section", "h1", "h2",
-               "div", "table", "thead", "tbody", "tr", "th", "td", "span", "a", "wbr", "nav", "svg", "g", "rect",
-               "line", "circle", "text", "footer", "script"}
+               "div", "table", "thead", "tbody", "tr", "th", "td", "span", "a", "wbr", "nav", "ul", "li", "details",
+               "summary", "b", "footer", "script"}
     assert {t for t, _, _ in doc.tags} <= allowed  # no tag came from a name or a message
     assert sum(XSS_NAME in text for _, text in doc.texts) >= 3
     assert "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &amp; &lt;b&gt;Co&lt;/b&gt;" in page
@@ -289,37 +291,47 @@ def test_html_parsed(results):
     assert '<ul class="notes" id="notes"><li>gpt2_ioi: not graded here (&lt;no GPU&gt;).</li></ul>' in noted
     assert 'id="notes"' not in page
 
-    # charts: one per puzzle, one mark per claim (pass/fail as recorded), a threshold tick per claim with one
-    charts = [a for t, a, _ in doc.tags if t == "svg" and "claims-chart" in a.get("class", "").split()]
+    # charts: one per puzzle, one mark per claim (pass/fail/vacuous as recorded), a threshold tick per claim with one
+    charts = doc.find("div", "chart")
     assert [c["data-puzzle"] for c in charts] == PUZZLES
-    for puzzle, chunk in zip(PUZZLES, page.split('<svg class="claims-chart"')[1:]):
-        chunk = chunk[: chunk.index("</svg>")]
+    all_claims = []
+    for puzzle, chart in zip(PUZZLES, charts):
+        chunk = page.split(f'<div class="chart" data-puzzle="{puzzle}"')[1]
+        chunk = chunk[: chunk.index('<ul class="legend">')]
         claims = ok_claims(results, puzzle)
-        assert len(re.findall(r'<circle class="claim (pass|fail)', chunk)) == len(claims)
-        assert len(re.findall(r'<circle class="claim pass', chunk)) == sum(c["passed"] for c in claims)
-    marks = [(a["class"].split(), anc) for t, a, anc in doc.tags if t == "circle" and "claim" in a.get("class", "")]
-    claims = [c for p in PUZZLES for c in ok_claims(results, p)]
-    assert len(marks) == len(claims) == 23
-    assert sum("pass" in cls for cls, _ in marks) == sum(c["passed"] for c in claims)
-    assert sum("fail" in cls for cls, _ in marks) == sum(not c["passed"] for c in claims)
-    assert sum("na" in cls for cls, _ in marks) == 1  # the claim without a value
-    assert sum("clipped" in cls for cls, _ in marks) == sum(not X_MIN <= (c["value"] if c["value"] is not None
-                                                                         else 0) <= X_MAX for c in claims) == 2
-    thresholds = [a for t, a, _ in doc.tags if t == "line" and a.get("class") == "threshold"]
-    assert len(thresholds) == sum(c["threshold"] is not None for c in claims)
-    tooltips = [text for anc, text in doc.texts if anc[-1:] == ("title",) and "threshold" in text]
-    assert len(tooltips) == len(claims)
-    assert any("PASS · attention · prev-token head L0H1" in t and "value 0.9100 · threshold 0.8000" in t
-               for t in tooltips)
-    assert any("</title><script>alert(4)</script>" in t for t in tooltips)  # as text
-    errors = [text for anc, text in doc.texts if "text" in anc and text.startswith("error: HypothesisError")]
+        all_claims += claims
+        lo, hi = (float(x) for x in chart["data-axis"].split(","))
+        values = [c["value"] for c in claims if c["value"] is not None]
+        assert lo <= 0 and hi >= 1 and AXIS_LIMITS[0] <= lo and hi <= AXIS_LIMITS[1]
+        assert lo <= min([AXIS_LIMITS[1], *values, *(c["threshold"] for c in claims)]) or lo == AXIS_LIMITS[0]
+        assert len(re.findall(r'<span class="dot claim (pass|fail|vacuous)', chunk)) == len(claims)
+        assert len(re.findall(r'<span class="dot claim pass', chunk)) == sum(c["passed"] for c in claims)
+        assert len(re.findall(r'<span class="threshold"', chunk)) == sum(c["threshold"] is not None for c in claims)
+        clipped = re.findall(r'<span class="dot claim \w+ clipped" style="left:([0-9.]+)%', chunk)
+        assert sorted(clipped) == sorted("0.00" if v < lo else "100.00" for v in values if not lo <= v <= hi)
+        # every failing claim's message is in plain view; a passing one's behind a tap/keyboard toggle
+        failing = sum(not c["passed"] and bool(c["message"] or c["failures"]) for c in claims)
+        assert len(re.findall(r'<p class="why">', chunk)) == failing
+        assert len(re.findall(r'<details class="why">', chunk)) == sum(c["passed"] and bool(c["message"] or c["failures"])
+                                                                       for c in claims)
+    assert len(all_claims) == 23
+    assert len([a for a in doc.find("span", "dot") if "na" in a["class"].split() and "claim" in a["class"].split()]) == 1
+    assert "prev-token head L0H1" in page and "0.910 / 0.800" in page  # full label and numbers as text
+    assert "&lt;/title&gt;&lt;script&gt;alert(4)&lt;/script&gt;" in page  # a message's markup stays text
+    errors = [text for anc, text in doc.texts if text.startswith("error: HypothesisError")]
     assert len(errors) == 1
 
-    # values outside [X_MIN, X_MAX] sit at the plot's edges
-    xs = [float(a["cx"]) for t, a, _ in doc.tags if t == "circle" and "claim" in a.get("class", "")
-          and "na" not in a["class"].split()]
-    clipped = sorted(float(a["cx"]) for t, a, _ in doc.tags if t == "circle" and "clipped" in a.get("class", ""))
-    assert clipped == [min(xs), max(xs)]
+
+def test_axis_is_scaled_to_the_data_and_thresholds():
+    from harness.grading.context import ClaimResult
+
+    def claim(value, threshold=0.9, ci=(0.0, 0.0)):
+        return ClaimResult(0, "circuit", "c", True, value, threshold, ci, 8, None, [])
+
+    assert axis_range([claim(0.95)]) == (0.0, 1.0)
+    assert axis_range([claim(-0.33), claim(1.07, 0.8)]) == (-0.4, 1.2)
+    assert axis_range([claim(-7.0), claim(float("nan"), 3.0)]) == AXIS_LIMITS
+    assert axis_range([claim(0.5, 0.9, (-0.25, 1.31))]) == (-0.4, 1.4)
 
 
 # ------------------------------------------------------------------------------------------- html, browser
@@ -399,17 +411,23 @@ def test_html_in_browser(results, browser, tmp_path):
     assert order() == RANKED
 
     # charts: one per puzzle, drawn at a real size, one mark per claim
-    charts = browser.find_elements(By.CSS_SELECTOR, "svg.claims-chart")
+    charts = browser.find_elements(By.CSS_SELECTOR, "div.chart")
     assert [c.get_attribute("data-puzzle") for c in charts] == PUZZLES
     assert all(c.size["width"] > 600 and c.size["height"] > 60 for c in charts)
     for chart, puzzle in zip(charts, PUZZLES):
         claims = ok_claims(results, puzzle)
-        assert len(chart.find_elements(By.CSS_SELECTOR, "circle.claim")) == len(claims)
-        assert len(chart.find_elements(By.CSS_SELECTOR, "circle.claim.pass")) == sum(c["passed"] for c in claims)
-        assert len(chart.find_elements(By.CSS_SELECTOR, "circle.claim.fail")) == sum(not c["passed"] for c in claims)
+        assert len(chart.find_elements(By.CSS_SELECTOR, ".dot.claim")) == len(claims)
+        assert len(chart.find_elements(By.CSS_SELECTOR, ".dot.claim.pass")) == sum(c["passed"] for c in claims)
+        assert len(chart.find_elements(By.CSS_SELECTOR, ".dot.claim.fail")) == sum(not c["passed"] for c in claims)
     colors = browser.execute_script(
-        "return ['pass', 'fail'].map(c => getComputedStyle(document.querySelector('circle.claim.' + c)).fill)")
+        "return ['pass', 'fail'].map(c => getComputedStyle(document.querySelector('.dot.claim.' + c)).backgroundColor)")
     assert colors[0] != colors[1]
+    # a failing claim's message is on view without hovering; a passing one's opens by a click (tap), not hover
+    assert all(p.is_displayed() for p in browser.find_elements(By.CSS_SELECTOR, ".claim-row.fail p.why"))
+    toggle = browser.find_element(By.CSS_SELECTOR, ".claim-row.pass details.why")
+    assert toggle.get_attribute("open") is None
+    toggle.find_element(By.TAG_NAME, "summary").click()
+    assert toggle.get_attribute("open") is not None
 
     # nothing was or would be fetched; the policy blocked nothing the page needs; no console errors
     assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
@@ -422,7 +440,7 @@ def test_html_in_browser(results, browser, tmp_path):
 
     # a full-page screenshot
     height = browser.execute_script("return document.documentElement.scrollHeight")
-    browser.set_window_size(1280, min(height + 120, 8000))
+    browser.set_window_size(1400, min(height + 120, 8000))
     shot = tmp_path / "leaderboard.png"
     assert browser.save_screenshot(str(shot))
     data = shot.read_bytes()
@@ -442,3 +460,51 @@ def test_html_in_browser(results, browser, tmp_path):
     assert order() == descending[::-1]
     header("mean_score").click()
     assert order() == descending[::-1]
+
+
+LAYOUT_PROBE = """
+const width = document.documentElement.clientWidth;
+const small = [], cut = [];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+while (walker.nextNode()) {
+  const node = walker.currentNode, el = node.parentElement;
+  if (!node.textContent.trim() || !el.getClientRects().length) continue;
+  const style = getComputedStyle(el);
+  if (style.visibility === "hidden" || style.display === "none") continue;
+  if (parseFloat(style.fontSize) < 11) small.push(el.tagName + " " + node.textContent.trim().slice(0, 40));
+  if (style.textOverflow === "ellipsis" && el.scrollWidth > el.clientWidth) cut.push(node.textContent.trim());
+}
+return {scroll: document.documentElement.scrollWidth, width: width, small: small, cut: cut};
+"""
+
+
+@pytest.mark.parametrize("width, height", [(1400, 900), (390, 844)], ids=["desktop", "phone"])
+def test_page_layout(results, browser, tmp_path, width, height):
+    """Simple layout invariants in real Chromium: the page never scrolls sideways (wide tables scroll inside their
+    own box), no visible text is under 11 px, no label is cut off, and the claim labels are shown in full."""
+    from selenium.webdriver.common.by import By
+
+    page = tmp_path / "leaderboard.html"
+    long_name = copy.deepcopy(results)
+    for r in long_name:
+        if r["solver"] == "reference":
+            r["display_name"] = "A very long solver name that goes on and on, as real team names sometimes do"
+            for c in r["claims"]:
+                c["name"] = c["name"] + " — with a long explanation of what the claim says about the mechanism"
+    page.write_text(render_html(long_name, PUZZLES, GENERATED, COMMIT), encoding="utf-8")
+    browser.set_window_size(width, height)
+    browser.get(page.as_uri())
+    inner = browser.execute_script("return window.innerWidth")
+    assert abs(inner - width) <= 20, inner  # the window really is that wide
+    probe = browser.execute_script(LAYOUT_PROBE)
+    assert probe["scroll"] <= probe["width"], f"the page scrolls sideways: {probe['scroll']} px in {probe['width']} px"
+    assert probe["small"] == [], probe["small"][:5]
+    assert probe["cut"] == []
+    labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".claim-row .label")]
+    assert sum("with a long explanation of what the claim says about the mechanism" in t for t in labels) == 3 + 2 + 4
+    names = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".chart .who")]
+    assert sum("as real team names sometimes do" in t for t in names) == 3
+    tracks = browser.find_elements(By.CSS_SELECTOR, ".claim-row .track")
+    assert min(t.size["width"] for t in tracks) >= (300 if width < 600 else 500)
+    shot = tmp_path / f"leaderboard-{width}.png"
+    assert browser.save_screenshot(str(shot))

@@ -1,11 +1,11 @@
 """Result files: one JSON per (solver, puzzle), written atomically, indexed by hash, reused while unchanged.
 
-`leaderboard/results/<solver>/<puzzle>.json` follows SCHEMA_VERSION; `leaderboard/results/index.json`
-records the sha256 of every result file the harness wrote, so a file that was edited, truncated or
-replaced by anyone else is regraded rather than trusted. A stored error is reused only when the
-submission caused it (`error_source` "submission"); one of the harness or environment is graded again.
-Every string in a result is cleaned on the way in and out (`clean`): no lone surrogates, no control
-characters, so no result can break the pages or the terminal.
+`leaderboard/results/<solver>/<puzzle>.json` holds one `ResultRecord` (harness/leaderboard/record.py);
+`leaderboard/results/index.json` records the sha256 of every result file the harness wrote, so a file that
+was edited, truncated or replaced by anyone else is regraded rather than trusted, and so is one that does not
+follow the schema. A stored error is reused only when the submission caused it (`error_source` "submission");
+one of the harness or environment is graded again. Every string in a result is cleaned on the way in and out
+(`clean`): no lone surrogates, no control characters, so no result can break the pages or the terminal.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .results_io import write_text_atomic
+from ..results_io import write_text_atomic
+from .record import Identity, RecordError, ResultRecord
 
-SCHEMA_VERSION = 1
 INDEX = "index.json"
 PACKAGES = ("torch", "transformer-lens", "numpy", "datasets", "safetensors")
 
@@ -68,13 +68,6 @@ def result_path(results_dir: Path, solver: str, puzzle: str) -> Path:
     return results_dir / solver / f"{puzzle}.json"
 
 
-def identity(*, puzzle_version: int, checkpoint_sha256: str | None, submission_sha256: str, harness_version: str,
-             grading_seed: int) -> dict[str, Any]:
-    """The fields that decide whether an old result may be reused."""
-    return {"puzzle_version": puzzle_version, "checkpoint_sha256": checkpoint_sha256,
-            "submission_sha256": submission_sha256, "harness_version": harness_version, "grading_seed": grading_seed}
-
-
 class ResultStore:
     """Reads and writes result files under one folder, keeping the hash index current."""
 
@@ -93,35 +86,32 @@ class ResultStore:
     def _key(self, path: Path) -> str:
         return path.relative_to(self.dir).as_posix()
 
-    def reusable(self, solver: str, puzzle: str, expected: dict[str, Any], for_reuse: bool = False) -> dict[str, Any] | None:
-        """The stored result if it parses, matches its recorded hash and was graded under `expected`.
-
-        for_reuse: also require that it is not an error of the harness or environment (those are regraded)."""
+    def verified(self, solver: str, puzzle: str) -> ResultRecord | None:
+        """The stored record if its file matches the hash the harness recorded and follows the schema."""
         path = result_path(self.dir, solver, puzzle)
         try:
             data = path.read_bytes()
-            result = json.loads(data)
-        except (OSError, ValueError):
+            if self.index.get(self._key(path)) != hashlib.sha256(data).hexdigest():
+                return None
+            return ResultRecord.from_dict(clean(json.loads(data)), where=str(path))
+        except (OSError, ValueError, RecordError):
             return None
-        if self.index.get(self._key(path)) != hashlib.sha256(data).hexdigest():
-            return None
-        if not isinstance(result, dict) or result.get("schema_version") != SCHEMA_VERSION:
-            return None
-        if any(result.get(k) != v for k, v in expected.items()):
-            return None
-        if for_reuse and result.get("status") != "ok" and result.get("error_source") != "submission":
-            return None
-        return clean(result)
 
-    def write(self, result: dict[str, Any]) -> Path:
-        result = clean(result)
-        path = result_path(self.dir, result["solver"], result["puzzle"])
-        text = json.dumps(result, indent=2, sort_keys=True, allow_nan=False) + "\n"
+    def reusable(self, solver: str, puzzle: str, expected: Identity) -> ResultRecord | None:
+        """The stored record if it was graded under `expected` and is not an error of the harness or environment
+        (those are graded again)."""
+        record = self.verified(solver, puzzle)
+        if record is None or record.identity != expected:
+            return None
+        if record.status != "ok" and record.error_source != "submission":
+            return None
+        return record
+
+    def write(self, record: ResultRecord) -> Path:
+        data = clean(record.to_dict())
+        path = result_path(self.dir, data["solver"], data["puzzle"])
+        text = json.dumps(data, indent=2, sort_keys=True, allow_nan=False) + "\n"
         write_text_atomic(path, text)
         self.index[self._key(path)] = hashlib.sha256(text.encode("utf-8")).hexdigest()
         write_text_atomic(self.index_path, json.dumps(self.index, indent=2, sort_keys=True) + "\n")
         return path
-
-    def verified(self, solver: str, puzzle: str) -> dict[str, Any] | None:
-        """A stored result that matches the index (whatever it was graded under)."""
-        return self.reusable(solver, puzzle, {})

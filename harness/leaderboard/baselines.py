@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .components import ComponentSpace
-from .hypothesis import Algorithm, Circuit, Hypothesis, Interchange, PathClaim, Scrubbing
-from .puzzle import Puzzle
+from ..components import ComponentSpace
+from ..hypothesis import Algorithm, Circuit, Hypothesis, Interchange, PathClaim, Scrubbing
+from ..puzzle import Puzzle
 
 BASELINES = {
     "baseline-empty": "Baseline: empty hypothesis",
@@ -30,8 +30,8 @@ def _space(puzzle: Puzzle, seed: int, n: int) -> tuple[ComponentSpace, dict[str,
 
 def ablation_finder_circuit(puzzle: Puzzle, seed: int) -> list[str]:
     """Keep every component whose ablation alone costs at least δ of the metric (activation patching)."""
-    from .grading import prepare_sample
-    from .grading.edits import Replace
+    from ..grading import prepare_sample
+    from ..grading.edits import Replace
 
     spec = puzzle.declaration.grading
     sample = prepare_sample(puzzle, seed, spec.n)

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 import harness.leaderboard as lb
-from harness.leaderboard_render import rank
-from harness.results import SCHEMA_VERSION, ResultStore
+from harness.leaderboard import SCHEMA_VERSION, ResultRecord, ResultStore, jobs
+from harness.leaderboard.baselines import BASELINES
+from harness.leaderboard.rank import rank
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PUZZLE = "bigram_0l"  # the cheapest puzzle to grade
 
 
@@ -39,28 +40,29 @@ def test_build_writes_results_markdown_and_page(tmp_path, solutions):
                 "score", "solved", "seconds", "packages", "git_commit", "date", "status", "error", "harness_version"):
         assert key in result, key
     assert result["schema_version"] == SCHEMA_VERSION and result["status"] == "ok" and result["solved"]
+    assert ResultRecord.from_dict(result).to_dict() == result  # the file follows the schema, read back unchanged
     markdown = (board / "LEADERBOARD.md").read_text()
     assert "Reference" in markdown and "Unigram guesser" in markdown and "Baseline" in markdown
     assert "<table" in (board / "index.html").read_text()
     ranked = [r["solver"] for r in rank(summary["results"], summary["puzzles"])]
     assert ranked[0] == "reference"
-    baselines = [r for r in summary["results"] if r["method"] == "baseline"]
-    assert len(baselines) == len(lb.BASELINES) and not any(r["solved"] for r in baselines)
+    baselines = [r for r in summary["results"] if r.method == "baseline"]
+    assert len(baselines) == len(BASELINES) and not any(r.solved for r in baselines)
 
 
 def test_second_run_reuses_and_force_regrades(tmp_path, solutions):
     build(tmp_path, solutions)
     again = build(tmp_path, solutions)
-    assert again["graded"] == 0 and again["reused"] == 2 + len(lb.BASELINES)
+    assert again["graded"] == 0 and again["reused"] == 2 + len(BASELINES)
     forced = build(tmp_path, solutions, force=True)
-    assert forced["graded"] == 2 + len(lb.BASELINES)
+    assert forced["graded"] == 2 + len(BASELINES)
 
 
 def test_a_run_that_changes_no_result_leaves_the_pages_untouched(tmp_path, solutions):
     first = build(tmp_path, solutions)
     pages = [tmp_path / "board" / "LEADERBOARD.md", tmp_path / "board" / "index.html"]
     before = [(p.read_bytes(), p.stat().st_mtime_ns) for p in pages]
-    newest = max(r["date"] for r in first["results"])
+    newest = max(r.date for r in first["results"])
     assert f"on {newest}" in pages[0].read_text()  # the newest result's date, not the clock's
     build(tmp_path, solutions)
     assert [(p.read_bytes(), p.stat().st_mtime_ns) for p in pages] == before
@@ -89,9 +91,9 @@ def test_tampered_or_truncated_result_is_regraded(tmp_path, solutions):
 def test_bad_metadata_is_an_error_row_not_a_crash(tmp_path, solutions):
     (solutions / "guesser/submission.toml").write_text('display_name = "x"\nmethod = "psychic"\n')
     summary = build(tmp_path, solutions)
-    row = next(r for r in summary["results"] if r["solver"] == "guesser")
-    assert row["status"] == "error" and "method" in row["error"] and "submission.toml" in row["error"]
-    assert next(r for r in summary["results"] if r["solver"] == "reference")["solved"]
+    row = next(r for r in summary["results"] if r.solver == "guesser")
+    assert row.status == "error" and "method" in row.error and "submission.toml" in row.error
+    assert next(r for r in summary["results"] if r.solver == "reference").solved
 
 
 def test_a_second_run_at_once_is_refused(tmp_path, solutions):
@@ -106,7 +108,7 @@ def test_interrupted_run_keeps_previous_leaderboard_and_finished_results(tmp_pat
     before = (board / "LEADERBOARD.md").read_text()
     (solutions / "guesser/bigram_0l.py").write_text((solutions / "guesser/bigram_0l.py").read_text() + "\n# v2\n")
     (solutions / "reference/bigram_0l.py").write_text((solutions / "reference/bigram_0l.py").read_text() + "\n# v2\n")
-    real = lb.run_job
+    real = jobs.run_job
     calls = []
 
     def interrupted(job):
@@ -115,11 +117,11 @@ def test_interrupted_run_keeps_previous_leaderboard_and_finished_results(tmp_pat
         calls.append(job)
         return real(job)
 
-    monkeypatch.setattr(lb, "run_job", interrupted)
+    monkeypatch.setattr(jobs, "run_job", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(tmp_path, solutions)
     assert (board / "LEADERBOARD.md").read_text() == before
-    monkeypatch.setattr(lb, "run_job", real)
+    monkeypatch.setattr(jobs, "run_job", real)
     again = build(tmp_path, solutions)
     assert again["graded"] == 1  # the job finished before the interrupt was kept
 
@@ -127,9 +129,9 @@ def test_interrupted_run_keeps_previous_leaderboard_and_finished_results(tmp_pat
 def test_parallel_jobs_match_serial(tmp_path, solutions):
     serial = build(tmp_path, solutions)
     parallel = lb.build(out=tmp_path / "board2", solutions=solutions, only=[PUZZLE], n_jobs=2)
-    key = lambda r: (r["solver"], r["puzzle"])  # noqa: E731
-    assert [(key(r), r["score"], r["solved"]) for r in sorted(serial["results"], key=key)] == \
-           [(key(r), r["score"], r["solved"]) for r in sorted(parallel["results"], key=key)]
+    key = lambda r: (r.solver, r.puzzle)  # noqa: E731
+    assert [(key(r), r.score, r.solved) for r in sorted(serial["results"], key=key)] == \
+           [(key(r), r.score, r.solved) for r in sorted(parallel["results"], key=key)]
 
 
 def test_store_rejects_unindexed_files(tmp_path):

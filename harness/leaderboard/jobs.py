@@ -1,0 +1,175 @@
+"""One leaderboard job: grade one (submission or baseline, puzzle) and return its ResultRecord; never raises.
+
+Submissions are imported only inside isolated worker processes (harness.isolation); baselines are the
+harness's own code. Results are keyed on the sha256 of the checkpoint actually read. The grading process's
+own work on one job has a time budget (`budget_s`); the worker has its own limits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+from .. import __version__
+from ..declaration import Declaration
+from ..errors import SubmissionError
+from ..registry import REPO_ROOT, load_declaration_by_name, puzzles_dir
+from .record import SCHEMA_VERSION, Identity, ResultRecord
+from .store import clean, git_commit, now, package_versions
+from .submissions import shown
+
+GRADE_BUDGET_S = 900.0  # the grading process's own time on one (submission, puzzle); the worker has its own limits
+HARNESS_REASONS = ("worker",)  # SubmissionError reasons that are the harness's or the environment's fault
+
+
+class GradeBudgetExceeded(BaseException):
+    """Raised (from SIGALRM) in the grading process when one job used up its time budget; a BaseException so
+    that no `except Exception` in the grader swallows it."""
+
+
+@dataclass(frozen=True)
+class Job:
+    solver: str  # submission folder or baseline key
+    display_name: str  # shown on the pages
+    method: str  # human | automated | baseline
+    link: str | None  # the submission's link
+    puzzle: str  # puzzle name
+    module: str | None  # hypothesis module path (submissions); None for baselines
+    submission_sha256: str  # every file of the submission folder (baselines: kind, version, size)
+    problem: str | None = None  # set when the submission cannot be graded (bad metadata)
+    reference_size: int | None = None  # baselines: units in the reference circuit
+    budget_s: float | None = GRADE_BUDGET_S  # the grading process's time on this job
+
+    @property
+    def declaration(self) -> Declaration:
+        return load_declaration_by_name(self.puzzle)
+
+    def identity(self, decl: Declaration | None = None) -> Identity:
+        """What this job grades under: its result is reused while this stays the same."""
+        decl = decl or self.declaration
+        return Identity(puzzle_version=decl.version, checkpoint_sha256=checkpoint_sha(decl),
+                        submission_sha256=self.submission_sha256, harness_version=__version__,
+                        grading_seed=decl.grading.seed)
+
+
+def _checkpoint_file(decl: Declaration) -> Path | None:
+    return decl.folder / decl.checkpoint.file if decl.checkpoint else None
+
+
+def _file_key(path: Path | None) -> tuple:
+    try:
+        info = os.stat(path) if path is not None else None
+    except OSError:
+        return (str(path), None)
+    return (str(path), info and (info.st_size, info.st_mtime_ns, info.st_ino))
+
+
+@lru_cache(maxsize=64)
+def _sha256_of(key: tuple) -> str | None:
+    path, info = key
+    if info is None:
+        return None
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def checkpoint_sha(decl: Declaration) -> str | None:
+    """The sha256 of the checkpoint file as it is now (not as declared): results are keyed on what was read."""
+    path = _checkpoint_file(decl)
+    return None if path is None else _sha256_of(_file_key(path))
+
+
+@lru_cache(maxsize=8)
+def _cached_puzzle(name: str, root: str, checkpoint: tuple):
+    from ..puzzle import load_puzzle
+
+    return load_puzzle(name)
+
+
+def _puzzle(decl: Declaration):
+    return _cached_puzzle(decl.name, str(puzzles_dir()), _file_key(_checkpoint_file(decl)))
+
+
+@contextmanager
+def _time_budget(seconds: float | None, what: str) -> Iterator[None]:
+    """Raise GradeBudgetExceeded after `seconds` of wall-clock time (main thread only; elsewhere no budget)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):
+        raise GradeBudgetExceeded(f"{what}: grading it took longer than the time budget of {seconds:g} s for one "
+                                  "submission on one puzzle, and was stopped. Make the hypothesis cheaper to grade "
+                                  "(fewer claims, no repeated circuit entries).")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _error_source(exc: BaseException) -> str:
+    """"submission" when the submission caused the error (reusable), "harness" for the harness or environment."""
+    from ..hypothesis import HypothesisError
+
+    if isinstance(exc, SubmissionError):
+        return "harness" if getattr(exc, "reason", None) in HARNESS_REASONS else "submission"
+    if isinstance(exc, (HypothesisError, GradeBudgetExceeded)):
+        return "submission"
+    return "harness"
+
+
+def run_job(job: Job) -> ResultRecord:
+    """Grade one (submission, puzzle); never raises: failures become an error record."""
+    import torch
+
+    from ..grader import grade
+    from ..hypothesis import HypothesisError
+    from .baselines import baseline_hypothesis
+
+    torch.set_num_threads(int(os.environ.get("INTERP_PUZZLES_THREADS", "2")))
+    start = time.perf_counter()
+    decl = job.declaration
+    outcome = dict(status="ok", error=None, error_source=None, solved=False, score=0.0, parts={}, claims=[],
+                   failures=[])
+    what = shown(job.module) if job.module else f"baseline {job.solver}"
+    try:
+        if job.problem:
+            raise HypothesisError(job.problem)
+        puzzle = _puzzle(decl)
+        with _time_budget(job.budget_s, what):
+            if job.module is None:
+                hypothesis = baseline_hypothesis(job.solver, puzzle, decl.grading.seed, job.reference_size)
+                if hypothesis is None:
+                    raise HypothesisError("This baseline needs the reference's circuit size, and the reference has "
+                                          "no graded circuit claim for this puzzle.")
+                report = grade(hypothesis, puzzle=puzzle)
+            else:
+                from ..isolation import IsolatedSubmission
+
+                with IsolatedSubmission(Path(job.module)) as submission:
+                    report = grade(submission.hypothesis(), puzzle=puzzle, call=submission.call)
+        data = report.to_dict()
+        outcome.update({k: data[k] for k in ("solved", "score", "parts", "claims", "failures")})
+    except (Exception, GradeBudgetExceeded) as exc:  # noqa: BLE001 - one bad submission must never take down the run
+        message = str(exc) if isinstance(exc, (HypothesisError, GradeBudgetExceeded)) else f"{exc.__class__.__name__}: {exc}"
+        if job.module and not job.problem and job.module not in message:
+            message = f"{what}: {message}"  # every message names the file
+        outcome.update(status="error", error=message, error_source=_error_source(exc))
+    record = dict(schema_version=SCHEMA_VERSION, solver=job.solver, display_name=job.display_name, method=job.method,
+                  link=job.link, puzzle=job.puzzle, **asdict(job.identity(decl)), ablation=decl.grading.ablation,
+                  n=decl.grading.n, **outcome, seconds=round(time.perf_counter() - start, 3),
+                  packages=package_versions(), git_commit=git_commit(REPO_ROOT), date=now())
+    # read through the schema: the record a job returns is exactly what the store writes and reads back
+    return ResultRecord.from_dict(clean(record), where=f"result of {what}")
