@@ -11,9 +11,16 @@ from .errors import PuzzleError
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
+BUNDLED = Path(__file__).resolve().parent / "_puzzles"  # where a wheel install puts the puzzles (pyproject.toml)
+
+
 def puzzles_dir() -> Path:
-    """Where puzzles live: $INTERP_PUZZLES_DIR, else the checkout's `puzzles/` folder."""
-    return Path(os.environ.get("INTERP_PUZZLES_DIR", REPO_ROOT / "puzzles"))
+    """Where puzzles live: $INTERP_PUZZLES_DIR (a maintainer's own folder of puzzles), else the checkout's
+    `puzzles/` folder, else the copy installed with the package (`pip install interp-puzzles`)."""
+    if os.environ.get("INTERP_PUZZLES_DIR"):
+        return Path(os.environ["INTERP_PUZZLES_DIR"])
+    checkout = REPO_ROOT / "puzzles"
+    return checkout if checkout.is_dir() else BUNDLED
 
 
 def list_puzzles(root: Path | None = None) -> list[str]:
