@@ -6,9 +6,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import warnings
+
 import numpy as np
 import torch
 from torch import nn
+
+# TransformerLens imports tqdm.auto, which in Jupyter without ipywidgets warns that it falls back to text bars: noise
+warnings.filterwarnings("ignore", message="IProgress not found", module="tqdm")
 
 from .data import call_generator, data_module, load_hook, to_tensors, tokenize_prompts, validate_columns
 from .declaration import Declaration
@@ -107,6 +112,12 @@ class Puzzle:
         names = dict(getattr(self._data_module, "TOKEN_NAMES", {}))
         return lambda i: names.get(i) or (vocab[i] if vocab is not None and 0 <= i < len(vocab) else str(i))
 
+    def attention(self, tokens: Any, layer: int | None = None, head: int | None = None):
+        """The attention patterns on one input as a grid per head (HTML in Jupyter); see harness.view."""
+        from .view import attention_view
+
+        return attention_view(self, tokens, layer, head)
+
     def dev_sample(self) -> Any:
         """The public dev sample (fixed seed, disjoint from training and grading seeds)."""
         return self.generate(self.declaration.data.dev_size, self.declaration.data.dev_seed)
@@ -129,8 +140,8 @@ class Puzzle:
         return torch.cat([self.model(tokens[i: i + batch_size]) for i in range(0, len(tokens), batch_size)])
 
     def score(self, logits: torch.Tensor, batch: dict[str, torch.Tensor]) -> dict[str, Any]:
-        """Task scores of given logits (e.g. after an intervention) on a batch."""
-        return task_scores(self.declaration.task, logits, batch, self.reference)
+        """Task scores of given logits (e.g. after an intervention) on a batch (no gradient is kept)."""
+        return task_scores(self.declaration.task, logits.detach(), batch, self.reference)
 
     def evaluate(self, n: int | None = None, seed: int | None = None, split: str = "eval") -> dict[str, Any]:
         """Loss, accuracy and the task's own scores on a fresh sample."""
