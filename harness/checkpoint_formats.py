@@ -21,6 +21,8 @@ from typing import Any
 import einops
 import torch
 
+from .errors import LayoutError
+
 # Key endings that only the HookedTransformer layout uses.
 _HOOKED_TRANSFORMER_NAMES = {"W_E", "W_pos", "W_Q", "W_K", "W_V", "W_O", "W_in", "W_out", "W_U", "b_U"}
 _LN_KEY = re.compile(r"(^|\.)(ln1|ln2|ln_final)\.")
@@ -45,12 +47,6 @@ _TO_HOOKED_TRANSFORMER: list[tuple[str, str, str]] = [
 ]
 
 
-class LayoutError(ValueError):
-    """A state dict that cannot be read in either layout; `fix` says what to do about it."""
-
-    def __init__(self, problem: str, fix: str) -> None:
-        super().__init__(problem)
-        self.problem, self.fix = problem, fix
 
 
 def is_hooked_transformer_layout(state: dict[str, torch.Tensor]) -> bool:

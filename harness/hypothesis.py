@@ -21,6 +21,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from .errors import HypothesisError
+
 TokensFn = Callable[[np.ndarray], np.ndarray]
 
 
@@ -148,8 +150,6 @@ class Hypothesis:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-class HypothesisError(ValueError):
-    """A hypothesis module cannot be used: raised before any model runs."""
 
 
 def check_claim_types(hypothesis: Hypothesis, prefix: str = "") -> None:

@@ -362,8 +362,7 @@ class IsolatedSubmission:
         quoted = " / ".join(lines)
         quoted = quoted if len(quoted) <= 600 else "…" + quoted[-600:]
         error = SubmissionError(what + (f" (its stderr ended with: {quoted})" if quoted else "")
-                                + (f". {advice}" if advice else "."))
-        error.path, error.reason, error.stderr = self.path, reason, tail
+                                + (f". {advice}" if advice else "."), path=self.path, reason=reason, stderr=tail)
         self.failure = error
         raise error
 

@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .errors import WireError
 from .hypothesis import (CLAIM_KINDS, CLAIM_TYPES, FUNCTION_FIELDS, OPTIONAL_FUNCTIONS, Hypothesis, HypothesisError,
                          wire_fields)
 
@@ -26,8 +27,6 @@ MAX_TEXT_CHARS = 1_000_000
 MAX_ARRAY = 1_000_000  # numbers in one array field (a subspace basis)
 
 
-class WireError(ValueError):
-    """Data on the wire does not have the expected shape (a broken or hostile worker)."""
 
 
 # --- encoding: a solver's objects -> plain data -----------------------------------------------------------------

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterator
 from filelock import FileLock, Timeout
 
 from .. import __version__
-from ..errors import PuzzleError
+from ..errors import LeaderboardBusy, PuzzleError
 from ..registry import REPO_ROOT, list_puzzles, load_declaration_by_name
 from ..results_io import write_texts_atomic
 from . import jobs as _jobs
@@ -38,8 +38,6 @@ from .submissions import Submission, discover_submissions, shown, unknown_module
 REFERENCE = "reference"
 
 
-class LeaderboardBusy(PuzzleError):
-    """Another leaderboard run holds the lock."""
 
 
 @contextmanager

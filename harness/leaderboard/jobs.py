@@ -20,7 +20,7 @@ from typing import Iterator
 
 from .. import __version__
 from ..declaration import Declaration
-from ..errors import SubmissionError
+from ..errors import GradeBudgetExceeded, SubmissionError
 from ..registry import REPO_ROOT, load_declaration_by_name, puzzles_dir
 from .record import SCHEMA_VERSION, Identity, ResultRecord
 from .store import clean, git_commit, now, package_versions
@@ -30,9 +30,6 @@ GRADE_BUDGET_S = 900.0  # the grading process's own time on one (submission, puz
 HARNESS_REASONS = ("worker",)  # SubmissionError reasons that are the harness's or the environment's fault
 
 
-class GradeBudgetExceeded(BaseException):
-    """Raised (from SIGALRM) in the grading process when one job used up its time budget; a BaseException so
-    that no `except Exception` in the grader swallows it."""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Literal, Mapping
 
-from ..errors import PuzzleError
+from ..errors import RecordError
 from ..grading.context import ClaimResult
 
 SCHEMA_VERSION = 1
@@ -28,8 +28,6 @@ Status = Literal["ok", "error"]
 ErrorSource = Literal["submission", "harness"]
 
 
-class RecordError(PuzzleError):
-    """A result file that does not follow the result schema."""
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import SubmissionFileError
+
 METHODS = ("human", "automated")
 METADATA_FILE = "submission.toml"
 SOLVER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -36,8 +38,6 @@ MAX_LINK = 500
 SKIPPED_DIRS = ("__pycache__", ".git")
 
 
-class SubmissionFileError(Exception):
-    """A file in a submission's folder cannot be read safely; the message names it and the fix."""
 
 
 @dataclass(frozen=True)
