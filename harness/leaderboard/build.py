@@ -144,7 +144,7 @@ def _grade_all(jobs: list[Job], store: ResultStore, n_jobs: int, force: bool, la
 
 def _notes(broken: dict[str, str], skipped: dict[str, str], submissions: list[Submission], solutions: Path,
            puzzles: list[str]) -> list[str]:
-    from ..sandbox import bubblewrap_problem
+    from ..sandbox.process import bubblewrap_problem
 
     notes = [f"{name}: not graded, its declaration is broken: {why}" for name, why in broken.items()]
     notes += [f"{name}: not graded here ({why})." for name, why in skipped.items()]

@@ -1,6 +1,6 @@
 """One leaderboard job: grade one (submission or baseline, puzzle) and return its ResultRecord; never raises.
 
-Submissions are imported only inside isolated worker processes (harness.isolation); baselines are the
+Submissions are imported only inside isolated worker processes (harness.sandbox); baselines are the
 harness's own code. Results are keyed on the sha256 of the checkpoint actually read. The grading process's
 own work on one job has a time budget (`budget_s`); the worker has its own limits.
 """
@@ -153,7 +153,7 @@ def run_job(job: Job) -> ResultRecord:
                                           "no graded circuit claim for this puzzle.")
                 report = grade(hypothesis, puzzle=puzzle)
             else:
-                from ..isolation import IsolatedSubmission
+                from ..sandbox.client import IsolatedSubmission
 
                 with IsolatedSubmission(Path(job.module)) as submission:
                     report = grade(submission.hypothesis(), puzzle=puzzle, call=submission.call)

@@ -106,7 +106,7 @@ def test_a_forked_grandchild_does_not_outlive_its_worker(tmp_path):
     root = tmp_path / "solutions"
     add_solver(root, "forker", "fork_escape.py")
     summary = build(tmp_path, root)
-    assert row(summary, "forker")["status"] == "ok"
+    assert row(summary, "forker").status == "ok"
     assert_no_process_left(str(root), wait_s=3.0)
 
 
@@ -178,7 +178,7 @@ def test_a_lone_surrogate_in_an_error_does_not_break_this_or_later_runs(tmp_path
     assert row(first, "surrogate").status == "error"
     assert "bad text" in (tmp_path / "board/index.html").read_text(encoding="utf-8")
     again = build(tmp_path, root)  # the stored result is reused and rendered again
-    assert again["reused"] == 1 and "\ud800" not in row(again, "surrogate")["error"]
+    assert again["reused"] == 1 and "\ud800" not in row(again, "surrogate").error
 
 
 def test_bad_folder_names_are_error_rows(tmp_path):
@@ -214,7 +214,7 @@ def test_symlinks_out_of_the_folder_and_special_files_are_refused(tmp_path):
         result = row(summary, solver)
         assert result.status == "error" and "symbolic link" in result.error, result.error
         assert "Replace the link with a regular file" in result.error
-    assert row(summary, "inside")["solved"]
+    assert row(summary, "inside").solved
 
 
 def test_masquerading_as_a_baseline_is_refused(tmp_path):
@@ -223,9 +223,9 @@ def test_masquerading_as_a_baseline_is_refused(tmp_path):
     add_plain(root, "fakebase2", toml='display_name = "Baseline: empty hypothesis"\nmethod = "human"\n')
     summary = build(tmp_path, root)
     first, second = row(summary, "fakebase"), row(summary, "fakebase2")
-    assert first["status"] == "error" and "field `method`" in first["error"], first["error"]
-    assert second["status"] == "error" and "field `display_name`" in second["error"], second["error"]
-    assert first["method"] != "baseline" and not second["display_name"].lower().startswith("baseline")
+    assert first.status == "error" and "field `method`" in first.error, first.error
+    assert second.status == "error" and "field `display_name`" in second.error, second.error
+    assert first.method != "baseline" and not second.display_name.lower().startswith("baseline")
 
 
 def test_changing_a_helper_module_regrades(tmp_path):

@@ -1,4 +1,4 @@
-"""The grading worker's own guards, installed by harness.worker before it imports a submission.
+"""The grading worker's own guards, installed by harness.sandbox.worker before it imports a submission.
 
   * `_protected_paths`: the checkpoints and .git the submission must not read;
   * `_landlock`: a Landlock ruleset (Linux >= 5.13, raw syscalls) - no writes outside the working directory,
@@ -8,7 +8,7 @@
   * `_make_audit_hook` and `_disarm_fork_exec`: the same policy for Python-level operations, plus no
     subprocesses, fork, rlimit changes, gc walks or sockets.
 
-Kept apart from harness.worker (the protocol and the process's life) to keep both readable; only `os` is
+Kept apart from harness.sandbox.worker (the protocol and the process's life) to keep both readable; only `os` is
 imported at the top, so importing it is cheap.
 """
 
@@ -23,7 +23,7 @@ PROTECTED_SUFFIXES = (".safetensors", ".pt", ".pth", ".bin")
 
 def _protected_paths() -> list[str]:
     """Real paths the submission must not read: checkpoints in the puzzles folder and the repository, and .git."""
-    from .registry import REPO_ROOT, puzzles_dir
+    from ..registry import REPO_ROOT, puzzles_dir
 
     found: set[str] = set()
     for top in (puzzles_dir(), REPO_ROOT):

@@ -1,43 +1,29 @@
 """The isolated worker: imports ONE submission module and answers the grader's questions about it.
 
-    python -m harness.worker [--memory BYTES] [--fsize BYTES] [--cpu SECONDS] [--nproc N] [--parent PID]
+    python -m harness.sandbox.worker [--memory BYTES] [--fsize BYTES] [--cpu SECONDS] [--nproc N] [--parent PID]
                              [--sandboxed] [--no-landlock] /abs/path/to/submission.py
 
-Started by harness.isolation.IsolatedSubmission (never by hand in grading), in an empty working directory of
+Started by harness.sandbox.client.IsolatedSubmission (never by hand in grading), in an empty working directory of
 its own. Before the submission is imported the worker
 
   * lowers its own resource limits (address space, file size, CPU time, no core dumps; under bubblewrap also
     the number of processes and threads) and asks the kernel to kill it when its parent dies;
   * keeps private duplicates of its stdin/stdout for the protocol, points fd 1 at stderr and fd 0 at
     /dev/null, so that prints and input() in the submission cannot corrupt or consume the protocol;
-  * (harness.worker_guard) where the kernel offers Landlock, restricts itself: no writes outside its working directory (and
+  * (harness.sandbox.policy) where the kernel offers Landlock, restricts itself: no writes outside its working directory (and
     /dev/null), no reading the puzzles' checkpoints or the repository's .git, no executing programs, no TCP,
     no signals to processes outside the sandbox; when running as root it drops its capabilities;
   * installs an audit hook (sys.addaudithook) with the same policy for Python-level operations, plus no
     subprocesses, fork, exec, kill of other processes, rlimit changes, gc object walks, or sockets of any kind.
 
-Under bubblewrap (harness.sandbox, --sandboxed) the worker also lives in its own PID and network namespaces with a
+Under bubblewrap (harness.sandbox.process, --sandboxed) the worker also lives in its own PID and network namespaces with a
 minimal read-only file system, a size-capped working directory and a clean environment.
 
-Protocol (both directions): frames of a 4-byte big-endian length followed by that many bytes of UTF-8 JSON.
-Arrays travel as {"__ndarray__": {"dtype": "int64", "shape": [2, 3], "b64": "<little-endian bytes>"}}
-(dtypes: bool, int8, int16, int32, int64, uint8, float32, float64).
-
-  worker -> {"op": "hello", "sandbox": {...}}                        before the submission is imported
-  worker -> {"ok": true, "spec": {"puzzle", "description", "metadata", "claims": [...]}}
-         or {"ok": false, "fatal": true, "error": "ExcType: message", "phase": "import"}   and exits
-  parent -> {"claim": 1, "field": "predict", "args": [<array>, ...]}
-  worker -> {"ok": true, "result": <array>}
-         or {"ok": false, "error": "ExcType: message"}             (the function raised: not fatal)
-         or {"ok": false, "fatal": true, "error": "MemoryError: ..."}   and exits
-  parent -> {"op": "quit"}                                          the worker exits
-
-Each claim in the spec: {"kind", "name", the claim's non-function fields as JSON (components, head, queries,
-component, source, target, explains, basis), "functions": [names of its function fields that are given]}
-(harness.wire derives it from the claim registry).
+The protocol (frames, arrays, messages) is harness.sandbox.protocol's; each claim in the spec is derived from the
+claim registry by harness.wire.
 
 Everything here is defence in depth for the submission's *own* process; the grading process trusts nothing
-the worker sends and validates every frame (harness.isolation). Native code (ctypes, C extensions) can get
+the worker sends and validates every frame (harness.sandbox.client). Native code (ctypes, C extensions) can get
 around the audit hook; Landlock and the resource limits are enforced by the kernel.
 """
 
@@ -46,10 +32,7 @@ from __future__ import annotations
 import os
 import sys
 
-ARRAY_DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "float32", "float64")
-MAX_ELEMENTS = 50_000_000  # per array, both directions
-MAX_REQUEST_BYTES = 1 << 30
-ERROR_CHARS = 2000
+from .protocol import MAX_ERROR_CHARS as ERROR_CHARS  # standard library only: cheap before the limits are set
 
 
 # --- resource limits and process hygiene (first thing, before any heavy import) ---------------------------
@@ -84,28 +67,19 @@ def _die_with_parent(parent: int | None) -> None:
 # --- the protocol ---------------------------------------------------------------------------------------------------
 
 class _Channel:
-    """Length-prefixed JSON frames over two private file descriptors. All helpers are bound at creation."""
+    """Frames over two private file descriptors (harness.sandbox.protocol); all helpers are bound at creation."""
 
     def __init__(self, fd_in: int, fd_out: int) -> None:
-        import base64
-        import json
-        import struct
-
-        import numpy as np
+        from .protocol import HEADER_BYTES, MAX_REQUEST_BYTES, Codec
 
         self.fd_in, self.fd_out = fd_in, fd_out
         self._read, self._write = os.read, os.write
-        self._dumps, self._loads = json.dumps, json.loads
-        self._pack, self._unpack = struct.Struct(">I").pack, struct.Struct(">I").unpack
-        self._b64encode, self._b64decode = base64.b64encode, base64.b64decode
-        self._np = np
-        self._asarray, self._frombuffer, self._ascontiguous = np.asarray, np.frombuffer, np.ascontiguousarray
-        self._dtype = np.dtype
-        self._prod = __import__("math").prod
+        self._codec = Codec()
+        self.encode, self.decode = self._codec.encode, self._codec.decode
+        self._header_bytes, self._max = HEADER_BYTES, MAX_REQUEST_BYTES
 
     def send(self, message: dict) -> None:
-        data = self._dumps(message, allow_nan=True, separators=(",", ":")).encode("utf-8")
-        view = memoryview(self._pack(len(data)) + data)
+        view = memoryview(self._codec.frame(message))
         while view:
             view = view[self._write(self.fd_out, view):]
 
@@ -120,50 +94,19 @@ class _Channel:
         return b"".join(chunks)
 
     def recv(self) -> dict | None:
-        head = self._exactly(4)
+        head = self._exactly(self._header_bytes)
         if head is None:
             return None
-        (length,) = self._unpack(head)
-        if length > MAX_REQUEST_BYTES:
+        length = self._codec.length(head)
+        if length > self._max:
             raise ValueError(f"request of {length} bytes")
         body = self._exactly(length)
-        return None if body is None else self._loads(body.decode("utf-8"))
-
-    def encode(self, value) -> dict:
-        """A function's return value as a plain array; TypeError for what cannot be one."""
-        np = self._np
-        arr = self._asarray(value)
-        kind = arr.dtype.kind
-        if kind == "b":
-            arr = arr.astype(np.bool_, copy=False)
-        elif kind in "iu":
-            if arr.dtype.name not in ARRAY_DTYPES:
-                arr = arr.astype(np.int64)
-        elif kind == "f":
-            if arr.dtype.name not in ARRAY_DTYPES:
-                arr = arr.astype(np.float64)
-        else:
-            raise TypeError(f"returned an array of dtype {arr.dtype}; return numbers (bool, int or float arrays)")
-        if arr.size > MAX_ELEMENTS:
-            raise ValueError(f"returned {arr.size} values; at most {MAX_ELEMENTS} can be sent to the grader")
-        name = arr.dtype.name
-        data = self._ascontiguous(arr, dtype=arr.dtype.newbyteorder("<")).tobytes()
-        return {"__ndarray__": {"dtype": name, "shape": [int(s) for s in arr.shape],
-                                "b64": self._b64encode(data).decode("ascii")}}
-
-    def decode(self, obj) -> object:
-        spec = obj["__ndarray__"]
-        name, shape = spec["dtype"], [int(s) for s in spec["shape"]]
-        if name not in ARRAY_DTYPES or self._prod(shape) > MAX_ELEMENTS:
-            raise ValueError(f"bad array {name} {shape}")
-        dtype = self._dtype(name).newbyteorder("<")
-        arr = self._frombuffer(self._b64decode(spec["b64"]), dtype=dtype).reshape(shape)
-        return arr.astype(self._dtype(name))  # native byte order, writable, owned
+        return None if body is None else self._codec.parse(body)
 
 
 def _describe_error(exc: BaseException) -> str:
     """"ExcType: message"; for an import that load_hypothesis wrapped, the original exception's."""
-    from .hypothesis import HypothesisError
+    from ..hypothesis import HypothesisError
 
     cause = exc.__cause__ if isinstance(exc, HypothesisError) and exc.__cause__ is not None else exc
     try:
@@ -177,7 +120,7 @@ def _describe_error(exc: BaseException) -> str:
 
 def describe(hypothesis) -> tuple[dict, dict]:
     """The hypothesis as plain JSON data, and {(claim index, field): function} for the calls (harness.wire)."""
-    from .wire import to_wire
+    from ..wire import to_wire
 
     return to_wire(hypothesis)
 
@@ -212,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         if flag == "--no-landlock":  # tests of the audit hook alone
             landlock = False
             continue
-        if flag == "--sandboxed":  # started by bubblewrap (harness.sandbox)
+        if flag == "--sandboxed":  # started by bubblewrap (harness.sandbox.process)
             sandboxed = True
             continue
         value = argv.pop(0)
@@ -227,9 +170,9 @@ def main(argv: list[str] | None = None) -> int:
         elif flag == "--parent":
             parent = int(value)
         else:
-            raise SystemExit(f"harness.worker: unknown option {flag}")
+            raise SystemExit(f"harness.sandbox.worker: unknown option {flag}")
     if len(argv) != 1:
-        raise SystemExit("usage: python -m harness.worker [--memory BYTES] [--fsize BYTES] [--cpu SECONDS] "
+        raise SystemExit("usage: python -m harness.sandbox.worker [--memory BYTES] [--fsize BYTES] [--cpu SECONDS] "
                          "[--nproc N] [--parent PID] [--sandboxed] [--no-landlock] SUBMISSION.py")
     path = argv[0]
     # RLIMIT_NPROC counts every process of the user: only inside bubblewrap is that user the worker's own
@@ -247,9 +190,9 @@ def main(argv: list[str] | None = None) -> int:
 
     faulthandler.enable(file=sys.stderr)
     channel = _Channel(fd_in, fd_out)
-    from .hypothesis import load_hypothesis  # imported (with harness) before the sandbox closes
+    from ..hypothesis import load_hypothesis  # imported (with harness) before the sandbox closes
 
-    from .worker_guard import _disarm_fork_exec, _drop_capabilities, _landlock, _make_audit_hook, _protected_paths
+    from .policy import _disarm_fork_exec, _drop_capabilities, _landlock, _make_audit_hook, _protected_paths
 
     root = os.path.realpath(os.getcwd())
     protected = _protected_paths()

@@ -18,7 +18,7 @@ Where bubblewrap (`bwrap`, Debian package `bubblewrap`) works, a worker runs ins
 
 Without bubblewrap (not installed, or the kernel refuses namespaces) a worker runs as a plain child process in
 a session of its own that is killed as a whole; the worker's own rlimits, audit hook and Landlock still apply
-(harness.worker), but processes that leave the session, the network and the disk are not contained.
+(harness.sandbox.worker), but processes that leave the session, the network and the disk are not contained.
 `bubblewrap_problem()` says which applies here; INTERP_PUZZLES_SANDBOX=none forces the fallback.
 """
 
@@ -35,8 +35,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .registry import REPO_ROOT, puzzles_dir
-from .leaderboard.submissions import SubmissionFileError, copy_folder
+from ..registry import REPO_ROOT, puzzles_dir
+from ..errors import SubmissionFileError
+from ..leaderboard.submissions import copy_folder
 
 MiB = 2**20
 SANDBOX_UID_BASE = 200_000  # unprivileged user ids handed to workers when the grading process is root
@@ -139,7 +140,7 @@ def bubblewrap_problem() -> str | None:
     if os.geteuid() == 0 and shutil.which("setpriv") is None:
         return "setpriv (util-linux) is missing, so a worker could not drop root"
     workdir = f"/tmp/interp-puzzles-probe-{os.getpid()}"
-    command = bwrap_command([sys.executable, "-c", "import harness.worker"], workdir=workdir, folder=None,
+    command = bwrap_command([sys.executable, "-c", "import harness.sandbox.worker"], workdir=workdir, folder=None,
                             folder_copy=None, env=minimal_env(workdir), disk_bytes=MiB, uid=_sandbox_uid())
     try:
         proc = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd="/")
@@ -255,7 +256,7 @@ def remove_tree(path: str) -> None:
 
 
 def start_worker(module: Path, worker_args: list[str], *, disk_bytes: int, sandbox: bool | None = None) -> Worker:
-    """Start `python -m harness.worker <worker_args> <module>` sandboxed (see the module docstring).
+    """Start `python -m harness.sandbox.worker <worker_args> <module>` sandboxed (see the module docstring).
 
     sandbox: True requires bubblewrap, False runs without it, None uses it where it works.
     """
@@ -269,7 +270,7 @@ def start_worker(module: Path, worker_args: list[str], *, disk_bytes: int, sandb
     private = tempfile.mkdtemp(prefix="interp-puzzles-private-") if sandboxed else None
     stderr_file = tempfile.TemporaryFile(prefix="interp-puzzles-worker-stderr-")
     env = minimal_env(workdir)
-    inner = [sys.executable, "-m", "harness.worker", *worker_args]
+    inner = [sys.executable, "-m", "harness.sandbox.worker", *worker_args]
     try:
         if sandboxed:
             folder = str(module.parent)

@@ -1,4 +1,4 @@
-"""Submissions are imported only in an isolated worker (harness.isolation / harness.worker).
+"""Submissions are imported only in an isolated worker (harness.sandbox).
 
 Each hostile module in tests/hostile/ misbehaves in one way. In every case the grading process is unaffected:
 the failure is a SubmissionError whose sentence names the file and the cause (or the misbehaviour has no
@@ -28,11 +28,11 @@ except ImportError:  # pragma: no cover - before grader v2
 from harness.errors import SubmissionError
 from harness.grader import grade
 from harness.hypothesis import Hypothesis
-from harness.isolation import IsolatedSubmission, RemoteFunction, decode_array, encode_array, grade_isolated
+from harness.sandbox.client import IsolatedSubmission, RemoteFunction, grade_isolated
 from harness.registry import REPO_ROOT
-from harness.sandbox import bubblewrap_problem
+from harness.sandbox.process import bubblewrap_problem
 
-HOSTILE = Path(__file__).resolve().parent / "hostile"
+HOSTILE = Path(__file__).resolve().parents[1] / "hostile"
 REFERENCE = REPO_ROOT / "solutions" / "reference"
 LEADERBOARD = REPO_ROOT / "leaderboard"
 LIMITS = {"import_timeout_s": 30, "call_timeout_s": 15, "total_timeout_s": 120}  # generous; hostile cases tighten one
@@ -319,31 +319,6 @@ def test_garbage_collection_reaps_the_worker():
     with pytest.raises(ProcessLookupError):
         os.killpg(pid, 0)
     assert not os.path.exists(workdir)
-
-
-def test_arrays_round_trip_and_bad_arrays_are_rejected():
-    from harness.isolation import _Malformed
-
-    for value in (np.arange(6, dtype=np.int32).reshape(2, 3), np.array([True, False]), np.linspace(0, 1, 5),
-                  np.zeros((0, 4), dtype=np.uint8), np.float32(2.5)):
-        back = decode_array(encode_array(value))
-        assert back.dtype == value.dtype and back.shape == np.shape(value) and (back == value).all()
-        assert back.flags.writeable
-    assert decode_array(encode_array(np.arange(3, dtype=np.uint32))).dtype == np.int64
-    good = encode_array(np.arange(4))
-    bad = [
-        {"__ndarray__": {**good["__ndarray__"], "dtype": "object"}},
-        {"__ndarray__": {**good["__ndarray__"], "shape": [5]}},  # wrong byte count
-        {"__ndarray__": {**good["__ndarray__"], "shape": [10**9, 10**9]}},  # too large
-        {"__ndarray__": {**good["__ndarray__"], "shape": [True, 4]}},
-        {"__ndarray__": {**good["__ndarray__"], "b64": "!!"}},
-        {"__ndarray__": {**good["__ndarray__"], "extra": 1}},
-        {"__ndarray__": {"dtype": "bool", "shape": [1], "b64": "Ag=="}},  # a bool byte of 2
-        [1, 2, 3],
-    ]
-    for obj in bad:
-        with pytest.raises(_Malformed):
-            decode_array(obj)
 
 
 # --- issue 8: CPU time, disk and threads -------------------------------------------------------------------------------
