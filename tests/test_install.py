@@ -82,3 +82,11 @@ def test_interp_puzzles_dir_selects_a_maintainers_own_folder(installed, tmp_path
     listed = _cli(installed, "list", "--json", env={**env, "INTERP_PUZZLES_DIR": str(tmp_path)})
     assert listed.returncode == 0, listed.stderr
     assert [row["name"] for row in json.loads(listed.stdout)] == ["my_puzzle"]
+
+
+def test_every_subpackage_is_in_the_wheel():
+    import tomllib
+
+    declared = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    on_disk = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "harness").rglob("__init__.py")}
+    assert on_disk <= declared, f"add {sorted(on_disk - declared)} to [tool.setuptools] packages in pyproject.toml"
