@@ -371,3 +371,23 @@ def test_a_span_without_a_variable_explains_nothing(rp):
     assert bare.verdict == "pass" and bare.explains == [] and "explains nothing" in bare.message
     assert untestable.explains == []  # a variable the span does not carry explains nothing either
     assert "L1H0" in report.unexplained
+
+
+def test_vectorised_statistics_equal_one_resample_at_a_time():
+    """The bootstrap draws all resamples at once; each statistic answers per resample exactly as it does per row set."""
+    from harness.grading.attention import _excess
+    from harness.grading.context import ratio
+    from harness.grading.path import _least
+
+    rng = np.random.default_rng(0)
+    num, den = rng.normal(size=64), rng.normal(size=64) + 0.5
+    den[:3] = 0.0
+    rows = rng.integers(0, 64, (50, 64))
+    rows[0] = 0  # a resample of one zero-denominator row: NaN
+    vector = ratio(num, den, rows)
+    assert np.array_equal(vector, np.array([ratio(num, den, r) for r in rows]), equal_nan=True) and np.isnan(vector[0])
+    mass, chance, counted = rng.random(64), rng.random(64), rng.integers(0, 3, 64).astype(float)
+    assert np.array_equal(_excess(mass, chance, counted, rows),
+                          np.array([_excess(mass, chance, counted, r) for r in rows]), equal_nan=True)
+    a, b = vector, ratio(den, num, rows)
+    assert np.array_equal(_least(a, b), np.array([min(x, y) for x, y in zip(a, b)]), equal_nan=True)

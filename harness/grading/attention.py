@@ -58,7 +58,12 @@ def _excess_rows(pattern: np.ndarray, claimed: np.ndarray, queries: np.ndarray):
     return mass, chance, queries.sum(-1).astype(float)
 
 
-def _excess(mass: np.ndarray, chance: np.ndarray, counted: np.ndarray, r=slice(None)) -> float:
+def _excess(mass: np.ndarray, chance: np.ndarray, counted: np.ndarray, r=slice(None)):
+    """Mass minus chance per counted query, over rows `r` (or per resample when `r` is [resamples, n])."""
+    if isinstance(r, np.ndarray) and r.ndim == 2:
+        total = counted[r].sum(-1)
+        safe = total > 0
+        return np.where(safe, (mass[r].sum(-1) - chance[r].sum(-1)) / np.where(safe, total, 1.0), np.nan)
     total = counted[r].sum()
     return float((mass[r].sum() - chance[r].sum()) / total) if total else float("nan")
 

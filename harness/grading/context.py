@@ -155,12 +155,19 @@ class Context:
     def runs(self, variants: list[list], reduce=None) -> list[np.ndarray]:
         return [to_np(m) if reduce is None else m for m in self.base.run(variants, reduce or self.metric)]
 
-    def bootstrap(self, fn: Callable[[np.ndarray], float], n: int | None = None) -> tuple[float, float]:
-        """95% interval of fn(rows) over bootstrap resamples of rows."""
+    def bootstrap(self, fn: Callable[[np.ndarray], Any], n: int | None = None) -> tuple[float, float]:
+        """95% interval of fn(rows) over bootstrap resamples of rows.
+
+        All resamples are drawn at once, [resamples, n]; `fn` is called once with them and answers one value per
+        resample (the grading statistics — `ratio` and the like — reduce over the last axis). A function that
+        answers a single number instead is called once per resample."""
         n = self.n if n is None else n
-        values = [fn(self.rng.integers(0, n, n)) for _ in range(self.spec.bootstrap)]
-        values = [v for v in values if np.isfinite(v)]
-        if not values:
+        resamples = self.rng.integers(0, n, (self.spec.bootstrap, n))
+        values = np.asarray(fn(resamples), dtype=float)
+        if values.shape != (len(resamples),):
+            values = np.array([fn(rows) for rows in resamples], dtype=float)
+        values = values[np.isfinite(values)]
+        if not len(values):
             return (float("nan"), float("nan"))
         return (float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5)))
 
@@ -196,10 +203,16 @@ class Baseline:
         return cls(wins, reach, no_power, no_power or wins < percentile, note)
 
 
-def ratio(num: np.ndarray, den: np.ndarray, rows: np.ndarray | None = None) -> float:
-    idx = slice(None) if rows is None else rows
-    d = den[idx].mean()
-    return float(num[idx].mean() / d) if abs(d) > 1e-12 else float("nan")
+def ratio(num: np.ndarray, den: np.ndarray, rows: np.ndarray | None = None) -> Any:
+    """mean(num) / mean(den) over `rows` (all rows when None): a float, or one per resample when `rows` is
+    [resamples, n]; NaN where the denominator is ~0."""
+    if rows is None or np.ndim(rows) == 1:
+        idx = slice(None) if rows is None else rows
+        d = den[idx].mean()
+        return float(num[idx].mean() / d) if abs(d) > 1e-12 else float("nan")
+    d = den[rows].mean(-1)
+    safe = np.abs(d) > 1e-12
+    return np.where(safe, num[rows].mean(-1) / np.where(safe, d, 1.0), np.nan)
 
 
 def positions_mask(n_ctx: int, component: Component) -> torch.Tensor:

@@ -25,6 +25,11 @@ from .context import ClaimResult, Context, positions_mask, ratio, result, to_np
 from .edits import Path
 
 
+def _least(a, b):
+    """min(a, b) as Python takes it (b only where b < a, so a NaN in a stays), elementwise for per-resample arrays."""
+    return min(a, b) if np.ndim(a) == 0 and np.ndim(b) == 0 else np.where(b < a, b, a)
+
+
 def readers(space: ComponentSpace, source: Component) -> list[str]:
     """Every reader of `source`'s output: later heads' inputs, MLPs after it, and the logits."""
     first_head_layer = 0 if source.kind in ("embed", "pos_embed") else source.layer + 1
@@ -67,15 +72,15 @@ def check(ctx: Context, index: int, claim: PathClaim) -> ClaimResult:
         share = ratio(m_clean - m_only, m_clean - m_total, rows)
         kept = ratio(m_except - m_total, m_clean - m_total, rows)
         if by_top1:
-            share = min(share, ratio(1 - t_only, 1 - t_total, rows))
-            kept = min(kept, ratio(t_except - t_total, 1 - t_total, rows))
+            share = _least(share, ratio(1 - t_only, 1 - t_total, rows))
+            kept = _least(kept, ratio(t_except - t_total, 1 - t_total, rows))
         return share, kept
 
     share, kept = fractions()
     effect = ratio(m_clean - m_total, m_clean - m_empty)
     threshold = ctx.spec.path
     value = min(share, kept)
-    ci = ctx.bootstrap(lambda r: min(fractions(r)))
+    ci = ctx.bootstrap(lambda r: _least(*fractions(r)))
     failures, vacuous = [], False
     if not effect >= ctx.spec.delta:
         failures.append("path.untestable")
