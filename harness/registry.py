@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from .declaration import Declaration, load_declaration
@@ -30,9 +31,20 @@ def list_puzzles(root: Path | None = None) -> list[str]:
 
 
 def load_declaration_by_name(name: str, root: Path | None = None) -> Declaration:
+    """The puzzle's declaration, parsed and validated once per content of its file (a Declaration is frozen, so
+    it is shared; files it points to are checked when used)."""
     root = root or puzzles_dir()
     path = root / name / "puzzle.toml"
-    if not path.is_file():
+    try:
+        text = path.read_bytes() if path.is_file() else None
+    except OSError:
+        text = None
+    if text is None:
         known = ", ".join(list_puzzles(root)) or "none"
         raise PuzzleError(f"There is no puzzle named {name!r} in {root} (no {path}). Known puzzles: {known}.")
+    return _parsed(str(path), text)
+
+
+@lru_cache(maxsize=64)
+def _parsed(path: str, text: bytes) -> Declaration:
     return load_declaration(path)
