@@ -187,6 +187,23 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
     return 2 if summary["errors"] else 0
 
 
+def cmd_universality(args: argparse.Namespace) -> int:
+    """Exit code 0 when the reference holds on every seed and no decoy solves on any, else 1."""
+    from .universality import universality
+
+    if args.seeds < 1 or (args.steps is not None and args.steps < 1):
+        raise PuzzleError(f"--seeds and --steps must be at least 1, not {args.seeds} and {args.steps}.")
+    report = universality(args.name, list(range(1, args.seeds + 1)), steps=args.steps, decoys=not args.no_decoys,
+                          progress=lambda line: print(line, file=sys.stderr))
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, allow_nan=False, default=str))
+    else:
+        print(report.table())
+        print(report.verdict())
+    ok = report.holds == len(report.seeds) and not any(s.decoys_solved for s in report.seeds)
+    return 0 if ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -233,6 +250,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--puzzle", action="append", default=None, help="grade only this puzzle (repeatable)")
     p.add_argument("--no-baselines", action="store_true", help="skip the four baselines")
     p.set_defaults(func=cmd_leaderboard)
+    p = sub.add_parser("universality", help="retrain with K seeds; does the reference's mechanism hold on each?")
+    p.add_argument("name")
+    p.add_argument("--seeds", type=int, default=5, help="retrain with training seeds 1..K (the shipped one is 0)")
+    p.add_argument("--steps", type=int, default=None, help="train fewer or more steps than declared")
+    p.add_argument("--no-decoys", action="store_true", help="grade only the reference")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_universality)
     return parser
 
 

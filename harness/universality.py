@@ -1,0 +1,131 @@
+"""Mechanism universality: does the reference's mechanism hold on checkpoints retrained with other seeds?
+
+    interp-puzzles universality NAME --seeds K [--steps N] [--no-decoys] [--json]
+
+Retrains the puzzle's checkpoint from its recipe with training seeds 1..K (the shipped checkpoint is seed 0),
+grades the reference and every decoy on each, and reports claims × seeds (value, pass) with a one-line verdict.
+Checkpoints are cached under `runs/universality/<puzzle>/<recipe hash>/seed<S>.safetensors`: the hash covers the
+declaration's model, data, task and training tables, the data module's source and the step count, so a changed
+recipe retrains and an unchanged one is reused (the file is written atomically; a half-written one never counts).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .declaration import Declaration
+from .registry import REPO_ROOT, load_declaration_by_name
+
+CACHE = REPO_ROOT / "runs" / "universality"
+
+
+def recipe_hash(decl: Declaration, steps: int | None = None) -> str:
+    """What a retrained checkpoint depends on: the model, data, task and training tables, the data module, steps."""
+    raw = json.loads(json.dumps({k: asdict(getattr(decl, k)) for k in ("model", "data", "task", "training")},
+                                default=str))
+    generator = decl.data.generator.split(":")[0]
+    source = (decl.folder / generator).read_bytes() if (decl.folder / generator).is_file() else b""
+    digest = hashlib.sha256(json.dumps(raw, sort_keys=True).encode() + source + str(steps).encode())
+    return digest.hexdigest()[:16]
+
+
+@dataclass
+class SeedResult:
+    seed: int  # training seed
+    checkpoint: str  # the checkpoint file graded
+    trained_s: float | None  # training time, None when the cached checkpoint was reused
+    accuracy: float  # task accuracy of the retrained model (on every input where enumerable)
+    solved: bool  # the reference solves on this checkpoint
+    score: float  # the reference's score
+    claims: list[dict[str, Any]]  # per reference claim: name, kind, value, threshold, verdict, message
+    failures: list[str]  # why the reference does not solve here
+    decoys_solved: list[str] = field(default_factory=list)  # decoys that SOLVE on this checkpoint (should be none)
+
+
+@dataclass
+class UniversalityReport:
+    puzzle: str
+    recipe: str  # recipe hash
+    seeds: list[SeedResult]
+
+    @property
+    def holds(self) -> int:
+        return sum(s.solved for s in self.seeds)
+
+    def verdict(self) -> str:
+        """One line: on how many seeds the reference holds, and the first reason where it does not."""
+        line = f"the reference's mechanism holds on {self.holds} of {len(self.seeds)} seeds"
+        broken = [s for s in self.seeds if not s.solved]
+        if broken:
+            first = broken[0]
+            claim = next((c for c in first.claims if c["verdict"] == "fail"), None)
+            why = (f"claim {claim['index']} ({claim['kind']}: {claim['name']}) fails on seed {first.seed} because "
+                   f"{claim['message'].split(';')[0].rstrip('.')}" if claim else
+                   f"on seed {first.seed}: {first.failures[0] if first.failures else 'not solved'}")
+            line += f"; {why}"
+        decoys = sorted({d for s in self.seeds for d in s.decoys_solved})
+        line += "; every decoy fails on every seed" if not decoys else f"; decoys that solve somewhere: {', '.join(decoys)}"
+        return line
+
+    def table(self) -> str:
+        """Claims × seeds: value, and ✗ where the claim does not pass."""
+        from tabulate import tabulate
+
+        if not self.seeds:
+            return "no seeds"
+        names = [f"{c['index']} {c['kind']}: {c['name']}"[:48] for c in self.seeds[0].claims]
+        rows = [[name] + [f"{s.claims[i]['value']:.3f}" + ("" if s.claims[i]["verdict"] != "fail" else " ✗")
+                          for s in self.seeds] for i, name in enumerate(names)]
+        rows.append(["accuracy"] + [f"{s.accuracy:.4f}" for s in self.seeds])
+        rows.append(["solved"] + ["yes" if s.solved else "no" for s in self.seeds])
+        return tabulate(rows, headers=["claim"] + [f"seed {s.seed}" for s in self.seeds], disable_numparse=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"puzzle": self.puzzle, "recipe": self.recipe, "holds": self.holds, "verdict": self.verdict(),
+                "seeds": [asdict(s) for s in self.seeds]}
+
+
+def checkpoint_for(decl: Declaration, seed: int, steps: int | None = None, cache: Path | None = None,
+                   on_step: Callable[[int, float], None] | None = None) -> tuple[Path, float | None]:
+    """The checkpoint retrained with `seed` (from the cache when there), and the training time (None if cached)."""
+    from .models import save_checkpoint
+    from .training import train
+
+    path = (cache or CACHE) / decl.name / recipe_hash(decl, steps) / f"seed{seed}.safetensors"
+    if path.is_file():
+        return path, None
+    run = train(decl, seed=seed, steps=steps, on_step=on_step)
+    save_checkpoint(run.model, path)
+    return path, run.seconds
+
+
+def universality(name: str, seeds: list[int], *, steps: int | None = None, decoys: bool = True,
+                 cache: Path | None = None, progress: Callable[[str], None] | None = None) -> UniversalityReport:
+    """Retrain `name` with each seed (or reuse the cache), grade the reference and the decoys on each."""
+    from .grading import grade
+    from .puzzle import load_puzzle
+
+    decl = load_declaration_by_name(name)
+    reference = REPO_ROOT / "solutions" / "reference" / f"{name}.py"
+    decoy_paths = sorted((decl.folder / "decoys").glob("*.py")) if decoys else []
+    results = []
+    for seed in seeds:
+        start = time.perf_counter()
+        path, trained = checkpoint_for(decl, seed, steps, cache)
+        puzzle = load_puzzle(name, checkpoint=path)
+        accuracy = float(puzzle.evaluate()["accuracy"])
+        report = grade(reference, puzzle=puzzle)
+        claims = [{"index": c.index, "kind": c.kind, "name": c.name, "value": c.value, "threshold": c.threshold,
+                   "verdict": c.verdict, "message": c.message} for c in report.claims]
+        solved_decoys = [p.stem for p in decoy_paths if grade(p, puzzle=puzzle).solved]
+        results.append(SeedResult(seed, str(path), trained, accuracy, report.solved, report.score, claims,
+                                  list(report.failures), solved_decoys))
+        if progress:
+            progress(f"seed {seed}: {'solved' if report.solved else 'not solved'} "
+                     f"({time.perf_counter() - start:.1f} s{'' if trained is None else f', trained in {trained:.1f} s'})")
+    return UniversalityReport(name, recipe_hash(decl, steps), results)

@@ -1,0 +1,39 @@
+"""`interp-puzzles universality`: retrain with other seeds (cached by recipe), grade the reference and decoys."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import harness.universality as uni
+from harness.cli import main
+from harness.registry import load_declaration_by_name
+
+
+def test_recipe_hash_follows_the_recipe_and_steps():
+    decl = load_declaration_by_name("bigram_0l")
+    assert uni.recipe_hash(decl) == uni.recipe_hash(decl)
+    assert uni.recipe_hash(decl, steps=10) != uni.recipe_hash(decl)
+    assert uni.recipe_hash(decl) != uni.recipe_hash(load_declaration_by_name("rederive_position"))
+
+
+def test_universality_retrains_grades_and_reuses_its_cache(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(uni, "CACHE", tmp_path)
+    code = main(["universality", "bigram_0l", "--seeds", "2", "--steps", "300", "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert [s["seed"] for s in report["seeds"]] == [1, 2]
+    assert all(s["trained_s"] is not None for s in report["seeds"])
+    assert report["verdict"].startswith(f"the reference's mechanism holds on {report['holds']} of 2 seeds")
+    assert code == (0 if report["holds"] == 2 and not any(s["decoys_solved"] for s in report["seeds"]) else 1)
+    checkpoints = sorted(tmp_path.glob("bigram_0l/*/seed*.safetensors"))
+    assert [p.name for p in checkpoints] == ["seed1.safetensors", "seed2.safetensors"]
+
+    def no_training(*args, **kwargs):
+        pytest.fail("a cached checkpoint was retrained")
+
+    monkeypatch.setattr("harness.training.train", no_training)
+    again = uni.universality("bigram_0l", [1, 2], steps=300, decoys=False)
+    assert [s.trained_s for s in again.seeds] == [None, None]
+    assert [s.solved for s in again.seeds] == [s["solved"] for s in report["seeds"]]
+    assert "seed 1" in again.table() and "solved" in again.table()
