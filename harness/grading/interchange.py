@@ -27,11 +27,14 @@ from .sample import Sample
 
 MIN_INFORMATIVE = 0.05
 WHOLE_INPUT = 0.9
+MOVED = 0.1  # swaps_the_input: the patched logits lie within 10% of the base-to-source distance of the source's
 
 
 def swaps_the_input(ctx: Context, comp, informative: np.ndarray) -> float:
     """On an untrained model of the same architecture: the share of informative positions where patching
-    `comp` from the source gives the model's own top token on the source."""
+    `comp` from the source gives the model's own top token on the source *and* moves its logits there (at
+    least 1 − MOVED of the way from the base's): an untrained model whose output ignores the input (a position
+    whose token never changes) gives the source's top token after any patch, which says nothing about `comp`."""
     null = ctx.sample.null_model()
     hooks = {comp.hook}
     base = Sample(null, ctx.base.tokens, hooks)
@@ -39,7 +42,9 @@ def swaps_the_input(ctx: Context, comp, informative: np.ndarray) -> float:
     mask = positions_mask(ctx.space.n_ctx, comp)
     patched = base.run([[Replace(comp, mask, source.activation(comp))]], lambda logits: logits)[0]
     same = to_np(patched.argmax(-1)) == to_np(source.clean_logits.argmax(-1))
-    return float((same & informative).sum() / max(1, informative.sum()))
+    gap = (patched - source.clean_logits).norm(dim=-1)
+    moved = to_np(gap <= MOVED * (base.clean_logits - source.clean_logits).norm(dim=-1)).astype(bool)
+    return float((same & moved & informative).sum() / max(1, informative.sum()))
 
 
 def labels(ctx: Context, index: int, what: str) -> tuple[np.ndarray, np.ndarray]:

@@ -100,7 +100,8 @@ def baseline_hypothesis(kind: str, puzzle: Puzzle, seed: int, reference_size: in
                 last = [f"L{space.n_layers - 1}H{h}" for h in range(space.n_heads)]
                 claims += [PathClaim(h, "logits", name="last layer writes the logits") for h in last
                            if space.attn_only]
-                claims.append(Interchange("embed", lambda tokens: tokens, _model_outputs_cf(puzzle),
-                                          name="patching the input changes the output"))
+                if puzzle.declaration.task.metric != "logit_diff":  # interchange needs labels to compare with
+                    claims.append(Interchange("embed", lambda tokens: tokens, _model_outputs_cf(puzzle),
+                                              name="patching the input changes the output"))
         return Hypothesis(puzzle=name, claims=claims)
     raise ValueError(f"Unknown baseline {kind!r}; known: {', '.join(BASELINES)}.")
