@@ -8,6 +8,11 @@ ablation (default ablation) at C's claimed positions, and m(·) the metric:
               (m(restricted) − m(C ablated)) / (m(model) − m(C ablated)) ≥ `subspace`;
   excluded    remove the projection:     a ← (I − P) a + P ā;
               (m(model) − m(excluded)) / (m(model) − m(C ablated)) ≥ `subspace_excluded`;
+  padded      in the span's own principal directions (of C's activations projected on it), the directions each
+              costing < δ/50 of restricted value when removed alone must not, removed together, cost < δ when
+              there are at least max(2, k/8) of them: a true span padded with directions the component does not
+              use fails (`subspace.padded`), as a circuit padded with inert positions does (one weak direction
+              of an honest basis, e.g. the unused phase of one frequency, is not padding);
   baseline    the restricted value beats (strictly) `baseline_percentile` of `random_circuits` random
               k-dimensional subspaces, which must not reach `subspace` themselves (else no power: vacuous);
   variable    (with `variable` and `predict`) patch only the projection from a source input,
@@ -96,6 +101,11 @@ def check(ctx: Context, index: int, claim: Subspace) -> ClaimResult:
         if not destroyed >= spec.subspace_excluded:
             failures.append("subspace.excluded")
             notes.append("the component still works without the span: the information is also elsewhere")
+        if kept >= spec.subspace and k > 1:
+            padding = _padding(ctx, comp, mask, basis, ablated, kept, m_gone, m_clean, details)
+            if padding:
+                failures.append("subspace.padded")
+                notes.append(padding)
         vacuous = baseline.no_power and not failures  # it would pass but for a baseline that cannot tell
         if baseline.failed:
             failures.append("subspace.baseline")
@@ -111,6 +121,40 @@ def check(ctx: Context, index: int, claim: Subspace) -> ClaimResult:
                   explains=[comp.base] if details.get("explains") else [],
                   ci=ctx.bootstrap(lambda r: ratio(m_restricted - m_gone, m_clean - m_gone, r)),
                   ablation=ctx.ablation, vacuous=vacuous, details=details)
+
+
+INERT = 0.02  # a direction is a padding candidate when removing it alone costs < INERT × δ of restricted value
+MIN_PADDING = (2, 1 / 8)  # padding is at least this many directions, and this share of the span
+
+
+def _padding(ctx: Context, comp, mask, basis: torch.Tensor, ablated, kept: float, m_gone, m_clean,
+             details: dict) -> str:
+    """The message when the span is padded (else ""): its principal directions that are inert alone and, removed
+    together, cost < δ."""
+    act = ctx.base.activation(comp)[:, mask].reshape(-1, basis.shape[1]).double()
+    coords = act @ basis.double().T
+    _, _, vt = torch.linalg.svd(coords - coords.mean(0), full_matrices=False)
+    directions = (vt @ basis.double()).float()  # the span in its own principal directions, most variance first
+    k = directions.shape[0]
+
+    def restricted_without(drop: list[int]) -> list:
+        keep = [i for i in range(k) if i not in drop]
+        return [Project(comp, mask, directions[keep], ablated, inside=False)]
+
+    singles = ctx.runs([restricted_without([i]) for i in range(k)])
+    costs = [kept - ratio(m - m_gone, m_clean - m_gone) for m in singles]
+    inert = [i for i, c in enumerate(costs) if c < INERT * ctx.spec.delta]
+    details["direction_costs"] = costs
+    if len(inert) < max(MIN_PADDING[0], MIN_PADDING[1] * k) or len(inert) == k:
+        return ""
+    (together,) = ctx.runs([restricted_without(inert)])
+    cost = kept - ratio(together - m_gone, m_clean - m_gone)
+    details["padding"] = {"directions": len(inert), "cost": cost}
+    if not cost < ctx.spec.delta:
+        return ""
+    return (f"{len(inert)} of the span's {k} directions (in the order of {comp}'s variance within it) can go together "
+            f"at a cost of {cost:.3f} < δ = {ctx.spec.delta}: the span is padded; claim the {k - len(inert)}-dimensional "
+            "span the component uses")
 
 
 def _explains(ctx: Context, comp, details: dict) -> str:
