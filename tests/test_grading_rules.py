@@ -193,7 +193,8 @@ def test_an_interchange_claim_cannot_pick_its_positions():
 
 
 @pytest.mark.parametrize("name", ["bigram_0l", "rederive_position", "previous_token_mlp", "permutation_listing",
-                                  "min_of_two_ints", "majority_element", "sort_fixed_len_list", "permute_lists"])
+                                  "min_of_two_ints", "majority_element", "sort_fixed_len_list", "permute_lists",
+                                  "modular_addition_mlp", "modular_subtraction", "opposite_adjective_toy", "induction_2l"])
 @pytest.mark.parametrize("kind", ["baseline-finder-label", "baseline-finder-tautologies"])
 def test_gaming_baselines_solve_nothing(name, kind):
     from harness.leaderboard.baselines import baseline_hypothesis
