@@ -1,0 +1,23 @@
+"""Gaming decoy: a rule that claims every key but BOS.
+
+"L1H0 attends to the sequence" covers nearly all of its attention, but so would a uniform head: judged against
+chance it says almost nothing.
+"""
+
+import numpy as np
+
+from harness.hypothesis import Attention, Circuit, Hypothesis
+
+EXPECTED_FAILURES = ["attention"]
+
+
+def all_but_bos(tokens):
+    keys = np.tri(tokens.shape[1], dtype=bool)
+    keys[:, 0] = False
+    return np.broadcast_to(keys, (len(tokens), *keys.shape)).copy()
+
+
+hypothesis = Hypothesis(puzzle="induction_2l", claims=[
+    Circuit(["embed[10:32]", "pos_embed[11:25]", "L0H0[11:25]", "L0H1[11:25]", "L1H0[25:32]"]),
+    Attention("L1H0", all_but_bos, name="L1H0 attends to the sequence"),
+])
