@@ -9,10 +9,11 @@ ablation (default ablation) at C's claimed positions, and m(·) the metric:
   excluded    remove the projection:     a ← (I − P) a + P ā;
               (m(model) − m(excluded)) / (m(model) − m(C ablated)) ≥ `subspace_excluded`;
   padded      in the span's own principal directions (of C's activations projected on it), the directions each
-              costing < δ/50 of restricted value when removed alone must not, removed together, cost < δ when
-              there are at least max(2, k/8) of them: a true span padded with directions the component does not
-              use fails (`subspace.padded`), as a circuit padded with inert positions does (one weak direction
-              of an honest basis, e.g. the unused phase of one frequency, is not padding);
+              costing < δ/50 of restricted value when removed alone must not, removed together, cost < δ while the
+              span without them still passes `subspace_excluded`, when there are at least max(2, k/8) of them: a
+              true span padded with directions the component does not use fails (`subspace.padded`), as a circuit
+              padded with inert positions does (one weak direction of an honest basis, e.g. the unused phase of one
+              frequency, is not padding; nor are directions holding redundant copies that excluded needs removed);
   baseline    the restricted value beats (strictly) `baseline_percentile` of `random_circuits` random
               k-dimensional subspaces, which must not reach `subspace` themselves (else no power: vacuous);
   variable    (with `variable` and `predict`) patch only the projection from a source input,
@@ -147,10 +148,15 @@ def _padding(ctx: Context, comp, mask, basis: torch.Tensor, ablated, kept: float
     details["direction_costs"] = costs
     if len(inert) < max(MIN_PADDING[0], MIN_PADDING[1] * k) or len(inert) == k:
         return ""
-    (together,) = ctx.runs([restricted_without(inert)])
+    rest = [i for i in range(k) if i not in inert]
+    together, excluded = ctx.runs([restricted_without(inert), [Project(comp, mask, directions[rest], ablated,
+                                                                       inside=True)]])
     cost = kept - ratio(together - m_gone, m_clean - m_gone)
-    details["padding"] = {"directions": len(inert), "cost": cost}
-    if not cost < ctx.spec.delta:
+    still_excluded = ratio(m_clean - excluded, m_clean - m_gone)
+    details["padding"] = {"directions": len(inert), "cost": cost, "excluded_without": still_excluded}
+    # padding only when the span without them still passes both ways: directions that keep nothing on their own can
+    # still hold redundant copies that the excluded check needs removed (a head copying a token writes it widely)
+    if not (cost < ctx.spec.delta and still_excluded >= ctx.spec.subspace_excluded):
         return ""
     return (f"{len(inert)} of the span's {k} directions (in the order of {comp}'s variance within it) can go together "
             f"at a cost of {cost:.3f} < δ = {ctx.spec.delta}: the span is padded; claim the {k - len(inert)}-dimensional "
