@@ -20,7 +20,7 @@ def test_recipe_hash_follows_the_recipe_and_steps():
 
 def test_universality_retrains_grades_and_reuses_its_cache(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(uni, "CACHE", tmp_path)
-    code = main(["universality", "bigram_0l", "--seeds", "2", "--steps", "300", "--json"])
+    code = main(["universality", "bigram_0l", "--seeds", "2", "--steps", "100", "--no-decoys", "--json"])
     report = json.loads(capsys.readouterr().out)
     assert [s["seed"] for s in report["seeds"]] == [1, 2]
     assert all(s["trained_s"] is not None for s in report["seeds"])
@@ -33,7 +33,20 @@ def test_universality_retrains_grades_and_reuses_its_cache(tmp_path, monkeypatch
         pytest.fail("a cached checkpoint was retrained")
 
     monkeypatch.setattr("harness.training.train", no_training)
-    again = uni.universality("bigram_0l", [1, 2], steps=300, decoys=False)
+    again = uni.universality("bigram_0l", [1, 2], steps=100, decoys=False)
     assert [s.trained_s for s in again.seeds] == [None, None]
     assert [s.solved for s in again.seeds] == [s["solved"] for s in report["seeds"]]
     assert "seed 1" in again.table() and "solved" in again.table()
+
+
+def test_the_verdict_names_the_first_failing_claim_and_any_decoy_that_solves():
+    claim = {"index": 2, "kind": "path", "name": "K-composition", "value": 0.4, "threshold": 0.8, "verdict": "fail",
+             "message": "share 0.40 below 0.8; try the query."}
+    ok = dict(claim, verdict="pass", value=0.9)
+    seeds = [uni.SeedResult(1, "a", None, 1.0, True, 1.0, [ok], []),
+             uni.SeedResult(2, "b", 3.0, 1.0, False, 0.8, [claim], ["x"], ["wrong_head"])]
+    report = uni.UniversalityReport("p", "h", seeds)
+    assert report.holds == 1
+    assert report.verdict() == ("the reference's mechanism holds on 1 of 2 seeds; claim 2 (path: K-composition) fails "
+                                "on seed 2 because share 0.40 below 0.8; decoys that solve somewhere: wrong_head")
+    assert "0.400 ✗" in report.table()
