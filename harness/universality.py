@@ -26,11 +26,10 @@ CACHE = REPO_ROOT / "runs" / "universality"
 
 def recipe_hash(decl: Declaration, steps: int | None = None) -> str:
     """What a retrained checkpoint depends on: the model, data, task and training tables, the data module, steps."""
-    raw = json.loads(json.dumps({k: asdict(getattr(decl, k)) for k in ("model", "data", "task", "training")},
-                                default=str))
+    tables = {k: asdict(getattr(decl, k)) for k in ("model", "data", "task", "training")}
     generator = decl.data.generator.split(":")[0]
     source = (decl.folder / generator).read_bytes() if (decl.folder / generator).is_file() else b""
-    digest = hashlib.sha256(json.dumps(raw, sort_keys=True).encode() + source + str(steps).encode())
+    digest = hashlib.sha256(json.dumps(tables, sort_keys=True, default=str).encode() + source + str(steps).encode())
     return digest.hexdigest()[:16]
 
 

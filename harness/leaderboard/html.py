@@ -195,9 +195,7 @@ def _claim_row(claim: ClaimResult, axis: tuple[float, float], ticks: list[float]
     return f'<div class="claim-row {verdict}" data-kind="{_e(claim.kind)}">{label}{track}{why}</div>'
 
 
-def _chart_html(puzzle: str, entries: Sequence[Entry]) -> str:
-    claims = [c for _row, result, cell in entries if cell["status"] != "error" for c in result.claims]
-    axis = axis_range(claims)
+def _chart_html(puzzle: str, entries: Sequence[Entry], axis: tuple[float, float]) -> str:
     ticks = _ticks(*axis)
     lo, hi = axis
     scale = "".join(f'<span class="tick" style="left:{(t - lo) / (hi - lo) * 100:.2f}%">{t:g}</span>' for t in ticks)
@@ -291,8 +289,9 @@ def render_html(results: Iterable[ResultRecord | Mapping[str, Any]], puzzles: Se
             out.append('<p class="missing">No submissions.</p></section>')
             continue
         out.append(_puzzle_table_html(entries))
-        out.append(_chart_html(puzzle, entries))
-        out.append(_legend(axis_range(c for _r, res, cell in entries if cell["status"] != "error" for c in res.claims)))
+        axis = axis_range(c for _row, result, cell in entries if cell["status"] != "error" for c in result.claims)
+        out.append(_chart_html(puzzle, entries, axis))
+        out.append(_legend(axis))
         absent = [r for r in rows if (r["solver"], puzzle) not in chosen]
         if absent:
             out.append('<p class="note">No submission from: '

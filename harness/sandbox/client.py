@@ -37,9 +37,9 @@ from ..wire import from_wire
 from . import failures
 from .failures import Failure, Limit, Step
 from .process import start_worker
-from .protocol import HEADER_BYTES, MAX_ERROR_CHARS, MAX_REPLY_BYTES, MAX_SPEC_BYTES, Codec, Malformed, Phase
+from .protocol import (HEADER_BYTES, MAX_ERROR_CHARS, MAX_REPLY_BYTES, MAX_SPEC_BYTES, Codec, GiB, Malformed, MiB,
+                       Phase)
 
-GiB, MiB = failures.GiB, failures.MiB
 STDERR_TAIL_BYTES = 1500
 MAX_CLAIMS = 1000  # per hypothesis, and component names over all its claims: the grading process's work
 MAX_TOTAL_NAMES = 10_000  # on one submission grows with them

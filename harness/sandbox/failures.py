@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from .protocol import Phase
+from .protocol import GiB, MiB, Phase
 
-GiB, MiB = 1 << 30, 1 << 20
 CRASH_SIGNALS = {"SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGSYS", "SIGTRAP"}
 
 

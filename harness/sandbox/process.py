@@ -35,11 +35,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..registry import REPO_ROOT, puzzles_dir
 from ..errors import SubmissionFileError
 from ..leaderboard.submissions import copy_folder
+from ..registry import REPO_ROOT, puzzles_dir
+from .protocol import MiB
 
-MiB = 2**20
 SANDBOX_UID_BASE = 200_000  # unprivileged user ids handed to workers when the grading process is root
 TMP_BYTES = 16 * MiB
 CHECKPOINT_SUFFIXES = (".safetensors", ".pt", ".pth", ".bin")

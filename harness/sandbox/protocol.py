@@ -25,7 +25,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-MiB = 1 << 20
+MiB, GiB = 1 << 20, 1 << 30  # the byte units every limit of the sandbox wing is written in
 ARRAY_DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "float32", "float64")
 MAX_ELEMENTS = 50_000_000  # per array, both directions
 MAX_DIMS = 32  # per array
