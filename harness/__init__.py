@@ -9,17 +9,17 @@
     >>> report = harness.grade("my_hypothesis.py")   # or a Hypothesis object; shows as a table in Jupyter
 """
 
-from .declaration import Declaration, load_declaration
 from .errors import DeclarationError, PuzzleError
-from .registry import list_puzzles
+from .puzzle.declaration import Declaration, load_declaration
+from .puzzle.registry import list_puzzles
 
 
 def __getattr__(name: str):
     """Puzzle, load_puzzle and grade import torch; load them on first use so `harness.hypothesis` stays light."""
     if name in ("Puzzle", "load_puzzle"):
-        from . import puzzle
+        from .puzzle import facade
 
-        return getattr(puzzle, name)
+        return getattr(facade, name)
     if name == "grade":
         from .grading import grade
 

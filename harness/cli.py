@@ -10,9 +10,9 @@ from typing import Any
 
 from tabulate import tabulate
 
-from .declaration import ABLATIONS
 from .errors import PuzzleError
-from .registry import REPO_ROOT, list_puzzles, load_declaration_by_name  # torch-free: --help and show answer at once
+from .puzzle.declaration import ABLATIONS
+from .puzzle.registry import REPO_ROOT, list_puzzles, load_declaration_by_name  # torch-free: --help and show answer at once
 
 
 def load_puzzle(*args: Any, **kwargs: Any):
@@ -36,7 +36,7 @@ def _overview_row(name: str, measure: bool = False) -> dict[str, Any]:
         if not measure:
             return row
         if decl.model.kind == "pretrained":
-            from .models import pretrained_available
+            from .puzzle.models import pretrained_available
 
             if not pretrained_available(decl.model.hf_name):
                 row["note"] = f"weights for {decl.model.hf_name!r} are not in the local Hugging Face cache"
@@ -79,7 +79,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    puzzle = load_puzzle(args.name, checkpoint=args.checkpoint)
+    puzzle = load_puzzle(args.name, checkpoint=args.checkpoint, device=args.device)
     result = puzzle.evaluate(n=args.n, seed=args.seed)
     if args.json:
         print(json.dumps(result, indent=2))
@@ -91,9 +91,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from .models import save_checkpoint
+    from .puzzle.models import save_checkpoint
     from .puzzle import Puzzle
-    from .training import train
+    from .puzzle.training import train
 
     decl = load_declaration_by_name(args.name)
     if decl.training is None:
@@ -143,7 +143,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from .hypothesis import HypothesisError
 
     try:
-        report = grade(args.path, seed=args.seed, ablation=args.ablation, checkpoint=args.checkpoint)
+        report = grade(args.path, seed=args.seed, ablation=args.ablation, checkpoint=args.checkpoint,
+                       device=args.device)
     except (HypothesisError, PuzzleError) as exc:
         if args.json:
             print(json.dumps({"puzzle": None, "solved": False, "score": 0.0, "seed": args.seed, "claims": [],
@@ -223,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n", type=int, default=None, help="sample size (default: the puzzle's eval_size)")
     p.add_argument("--seed", type=int, default=None, help="sample seed (default: the first evaluation seed)")
     p.add_argument("--checkpoint", default=None, help="another checkpoint of the same architecture (as for grade)")
+    p.add_argument("--device", default=None, help="run the model there, e.g. cuda (default: the CPU)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_evaluate)
     p = sub.add_parser("train", help="reproduce a checkpoint from its recipe")
@@ -240,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoint", default=None,
                    help="grade against another checkpoint of the same architecture: safetensors or torch.save, holding "
                         "the model's own state dict or a TransformerLens 2.x/3.x HookedTransformer one")
+    p.add_argument("--device", default=None, help="run the forward passes there, e.g. cuda (default: the CPU)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_grade)
     p = sub.add_parser("leaderboard", help="grade every submission and baseline; write the leaderboard")

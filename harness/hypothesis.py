@@ -188,8 +188,8 @@ def load_hypothesis(path: Path | str) -> Hypothesis:
 
 def puzzle_data(puzzle: str):
     """A puzzle's public data module (its `data.py`), e.g. to reuse its corpus or templates in a hypothesis."""
-    from .data import data_module
-    from .registry import load_declaration_by_name
+    from .puzzle.data import data_module
+    from .puzzle.registry import load_declaration_by_name
 
     return data_module(load_declaration_by_name(puzzle))
 

@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .declaration import Declaration
-from .registry import REPO_ROOT, load_declaration_by_name
+from .puzzle.declaration import Declaration
+from .puzzle.registry import REPO_ROOT, load_declaration_by_name
 
 CACHE = REPO_ROOT / "runs" / "universality"
 
@@ -92,8 +92,8 @@ class UniversalityReport:
 def checkpoint_for(decl: Declaration, seed: int, steps: int | None = None, cache: Path | None = None,
                    on_step: Callable[[int, float], None] | None = None) -> tuple[Path, float | None]:
     """The checkpoint retrained with `seed` (from the cache when there), and the training time (None if cached)."""
-    from .models import save_checkpoint
-    from .training import train
+    from .puzzle.models import save_checkpoint
+    from .puzzle.training import train
 
     path = (cache or CACHE) / decl.name / recipe_hash(decl, steps) / f"seed{seed}.safetensors"
     if path.is_file():

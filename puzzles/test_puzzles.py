@@ -7,14 +7,16 @@ PUZZLE_TEST_SEED=N to reproduce).
 
 import os
 import random
+import subprocess
+import sys
 
 import pytest
 import torch
 
 import harness
-from harness.models import pretrained_available, read_state_dict, sha256_file
+from harness.puzzle.models import pretrained_available, read_state_dict, sha256_file
 from harness.puzzle import load_declaration_by_name
-from harness.training import frozen_parameters
+from harness.puzzle.training import frozen_parameters
 
 PUZZLES = harness.list_puzzles()
 MAX_TOY_CHECKPOINT_BYTES = 2 * 1024 * 1024
@@ -39,6 +41,18 @@ def test_declaration_and_checkpoint(name):
     state = read_state_dict(path)
     for key in frozen_parameters(model, decl.training.frozen_at_zero):
         assert torch.count_nonzero(state[key]) == 0, f"{key} should be frozen at zero in {path}"
+
+
+def test_data_modules_import_without_torch_or_datasets():
+    """A grading worker imports a puzzle's public data for the hypothesis: it must not pull in torch or datasets
+    (about 2 s per job; the harness turns plain columns into tensors and Datasets itself)."""
+    code = ("import sys; from harness.hypothesis import puzzle_data\n"
+            f"for name in {PUZZLES!r}:\n"
+            "    puzzle_data(name)\n"
+            "    heavy = [m for m in ('torch', 'datasets', 'transformer_lens') if m in sys.modules]\n"
+            "    assert not heavy, f'importing the data module of {name} imports {heavy}'\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
 
 
 @pytest.mark.parametrize("name", PUZZLES)

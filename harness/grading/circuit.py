@@ -21,8 +21,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..components import Component, ComponentSpace
 from ..hypothesis import Circuit, HypothesisError
+from ..puzzle.components import Component, ComponentSpace
 from .context import Baseline, ClaimResult, Context, ratio, result, to_np
 from .edits import Replace
 from .sample import ABLATIONS

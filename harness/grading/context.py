@@ -15,8 +15,8 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
-from ..components import Component, ComponentSpace
-from ..declaration import GradingSpec
+from ..puzzle.components import Component, ComponentSpace
+from ..puzzle.declaration import GradingSpec
 from .edits import Replace
 from .sample import ABLATIONS, Sample
 

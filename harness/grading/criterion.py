@@ -19,7 +19,7 @@ Each part is in [0, 1]; the score is 1 exactly when the puzzle is solved, and 0 
 
 from __future__ import annotations
 
-from ..declaration import GradingSpec
+from ..puzzle.declaration import GradingSpec
 from .context import ClaimResult
 
 CIRCUIT_CHECKS = ("circuit.faithfulness", "circuit.minimality", "circuit.baseline", "joint")

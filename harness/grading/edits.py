@@ -8,7 +8,7 @@ Four kinds cover every claim:
   Path     — a component's ablation reaches only one reader (`only`) or every reader but one (`except`):
              the reader is a head's q/k/v input, an MLP's input or the final residual stream (path claims).
 
-All knowledge of hook names and weight layouts lives here and in `harness.components`.
+All knowledge of hook names and weight layouts lives here and in `harness.puzzle.components`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 import torch
 
-from ..components import Component
+from ..puzzle.components import Component
 
 State = dict[str, Any]  # per-variant scratch space shared by the hooks of one edit
 

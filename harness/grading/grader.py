@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..components import ComponentSpace
 from ..errors import SubmissionError
 from ..hypothesis import FUNCTION_FIELDS, Hypothesis, HypothesisError, load_hypothesis, wire_fields
-from ..metrics import row_metric, task_mask
+from ..puzzle.components import ComponentSpace
+from ..puzzle.metrics import row_metric, task_mask
 from ..wire import canonical
 from . import CHECKS, joint
 from .circuit import ablate_outside, keep_mask
@@ -105,7 +105,7 @@ def exhaustive_n(puzzle) -> int | None:
 
 def prepare_sample(puzzle, seed: int, n: int, data: tuple[ComponentSpace, dict] | None = None) -> GradingSample:
     """The grading sample of `puzzle` for (seed, n): 2n fresh rows, the first n graded, the rest sources."""
-    from ..models import build_model
+    from ..puzzle.models import build_model
 
     space, tensors = data or sample_space(puzzle, seed, n)
     batch = {k: v[:n] for k, v in tensors.items()}
@@ -143,10 +143,12 @@ def claim_content(claim) -> dict:
 
 def grade(hypothesis: Hypothesis | Path | str, *, puzzle=None, seed: int | None = None, ablation: str | None = None,
           checkpoint: Path | str | None = None, call: CallFn | None = None, n: int | None = None,
-          sample: GradingSample | None = None) -> GradeReport:
+          sample: GradingSample | None = None, device: str | torch.device | None = None) -> GradeReport:
     """Test every claim of `hypothesis` on its puzzle's model; raises HypothesisError for a malformed hypothesis.
 
     sample: a GradingSample from prepare_sample(puzzle, seed, n), to reuse clean runs across hypotheses.
+    device: run the forward passes there (e.g. "cuda"); a given `puzzle` is moved there. Values equal the CPU's up
+        to floating-point summation order.
     """
     start = time.perf_counter()
     if not isinstance(hypothesis, Hypothesis):
@@ -159,7 +161,9 @@ def grade(hypothesis: Hypothesis | Path | str, *, puzzle=None, seed: int | None 
         if hypothesis.puzzle not in list_puzzles():
             raise HypothesisError(f"The hypothesis names puzzle {hypothesis.puzzle!r}, which does not exist. "
                                   f"Known puzzles: {', '.join(list_puzzles())}.")
-        puzzle = load_puzzle(hypothesis.puzzle, checkpoint=checkpoint)
+        puzzle = load_puzzle(hypothesis.puzzle, checkpoint=checkpoint, device=device)
+    elif device is not None:
+        puzzle.to(device)
     spec = puzzle.declaration.grading
     ablation = ablation or spec.ablation
     if ablation not in ABLATIONS:

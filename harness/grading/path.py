@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..components import Component, ComponentSpace, check_downstream
 from ..hypothesis import PathClaim
+from ..puzzle.components import Component, ComponentSpace, check_downstream
 from .context import ClaimResult, Context, positions_mask, ratio, result, to_np
 from .edits import Path
 

@@ -1,7 +1,8 @@
 """A grading sample: one batch's clean run, ablated replacements, and batched forward passes under edits.
 
 The caller prepares a Sample and owns it (reuse it across hypotheses graded on the same data); nothing is
-cached at module level.
+cached at module level. Forward passes run on the model's device; tokens, clean activations, logits and every
+edit's tensors live on the CPU, and an edit's tensors are moved to the device only inside its hook.
 
 Ablations (every circuit result reports all of them; each puzzle declares its default in `[grading] ablation`):
   zero             the output is set to 0;
@@ -13,12 +14,14 @@ Ablations (every circuit result reports all of them; each puzzle declares its de
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from typing import Callable
 
 import torch
 
-from ..components import Component
-from ..declaration import ABLATIONS  # the names live with the declaration, which is torch-free
+from ..puzzle.components import Component
+from ..puzzle.declaration import ABLATIONS  # the names live with the declaration, which is torch-free
 from .edits import Edit, select
 
 MAX_TOKENS_PER_PASS = 16384  # rows x positions per forward pass: near this CPU's sweet spot, bounds memory
@@ -30,9 +33,9 @@ class Sample:
     def __init__(self, model: torch.nn.Module, tokens: torch.Tensor, hooks: set[str]) -> None:
         self.model, self.tokens = model, tokens
         with torch.no_grad():
-            logits, cache = model.run_with_cache(tokens, names_filter=lambda name: name in hooks)
-        self.clean_logits = logits
-        self.clean = {name: cache[name] for name in hooks}
+            logits, cache = model.run_with_cache(tokens.to(device_of(model)), names_filter=lambda name: name in hooks)
+        self.clean_logits = logits.cpu()
+        self.clean = {name: cache[name].cpu() for name in hooks}
 
     def head(self, rows: int) -> "Sample":
         """The first `rows` rows as a Sample of their own, sharing the clean run (no forward pass)."""
@@ -71,6 +74,7 @@ class Sample:
     def run(self, variants: list[list[Edit]], reduce: Callable[[torch.Tensor], torch.Tensor]) -> list[torch.Tensor]:
         """`reduce(logits)` for each variant; variants are stacked along the batch, several per pass."""
         batch, n_ctx = self.tokens.shape
+        device = device_of(self.model)
         per_pass = max(1, MAX_TOKENS_PER_PASS // max(1, batch * n_ctx))
         results: list[torch.Tensor] = []
         for start in range(0, len(variants), per_pass):
@@ -78,14 +82,32 @@ class Sample:
             by_hook: dict[str, list[tuple[int, Edit]]] = {}
             for v, edits in enumerate(chunk):
                 for edit in sorted(edits, key=lambda e: e.priority):
+                    moved = on_device(edit, device)
                     for name in edit.hooks():
-                        by_hook.setdefault(name, []).append((v, edit))
+                        by_hook.setdefault(name, []).append((v, moved))
             states = [{} for _ in chunk]
             hooks = [(name, _stacked_hook(name, edits, states, batch)) for name, edits in by_hook.items()]
             with torch.no_grad():
-                logits = self.model.run_with_hooks(self.tokens.repeat(len(chunk), 1), fwd_hooks=hooks)
-            results += [reduce(part) for part in logits.split(batch)]
+                logits = self.model.run_with_hooks(self.tokens.repeat(len(chunk), 1).to(device), fwd_hooks=hooks)
+            results += [reduce(part) for part in logits.cpu().split(batch)]
         return results
+
+
+def device_of(model: torch.nn.Module) -> torch.device:
+    """Where the model's weights are (the CPU for a model without parameters)."""
+    return next(iter(model.parameters()), torch.empty(0)).device
+
+
+def on_device(edit: Edit, device: torch.device) -> Edit:
+    """The edit itself when its tensors are on `device`, else a shallow copy with them moved there."""
+    moves = {f.name: value.to(device) for f in dataclasses.fields(edit)
+             if isinstance(value := getattr(edit, f.name), torch.Tensor) and value.device != device}
+    if not moves:
+        return edit
+    moved = copy.copy(edit)
+    for name, value in moves.items():
+        setattr(moved, name, value)
+    return moved
 
 
 def other_rows(n: int, generator: torch.Generator) -> torch.Tensor:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..components import ComponentSpace, check_downstream
 from ..hypothesis import Hypothesis, HypothesisError, component_fields
+from ..puzzle.components import ComponentSpace, check_downstream
 
 
 def named_components(claim) -> list[str]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..components import ComponentSpace
 from ..hypothesis import Algorithm, Circuit, Hypothesis, Interchange, PathClaim, Scrubbing
 from ..puzzle import Puzzle
+from ..puzzle.components import ComponentSpace
 
 BASELINES = {
     "baseline-empty": "Baseline: empty hypothesis",

@@ -26,14 +26,15 @@ from filelock import FileLock, Timeout
 
 from .. import __version__
 from ..errors import LeaderboardBusy, PuzzleError
-from ..registry import REPO_ROOT, list_puzzles, load_declaration_by_name
+from ..puzzle.registry import REPO_ROOT, list_puzzles, load_declaration_by_name
 from ..results_io import write_texts_atomic
+from ..sandbox.files import shown
 from . import jobs as _jobs
 from .baselines import BASELINES
-from .jobs import GRADE_BUDGET_S, Job
+from .jobs import CALL_TIMEOUT_S, GRADE_BUDGET_S, Job
 from .record import ResultRecord
 from .store import ResultStore, clean, git_commit, now
-from .submissions import Submission, discover_submissions, shown, unknown_modules
+from .submissions import Submission, discover_submissions, unknown_modules
 
 REFERENCE = "reference"
 
@@ -79,7 +80,7 @@ def _die_with_parent(parent: int) -> None:
 def available_puzzles() -> tuple[list[str], dict[str, str], dict[str, str]]:
     """Puzzles that can be graded here, the reason for each that cannot (e.g. weights not downloaded), and the
     error of each whose declaration is broken."""
-    from ..models import pretrained_available
+    from ..puzzle.models import pretrained_available
 
     ok, skipped, broken = [], {}, {}
     for name in list_puzzles():
@@ -95,9 +96,10 @@ def available_puzzles() -> tuple[list[str], dict[str, str], dict[str, str]]:
     return ok, skipped, broken
 
 
-def _jobs_for(submissions: list[Submission], puzzles: list[str], budget_s: float | None) -> list[Job]:
+def _jobs_for(submissions: list[Submission], puzzles: list[str], budget_s: float | None,
+              call_timeout_s: float) -> list[Job]:
     return [Job(s.solver, s.display_name, s.method, s.link, p, str(s.modules[p]), s.sha256(p), s.problem,
-                budget_s=budget_s) for s in submissions for p in puzzles if p in s.modules]
+                budget_s=budget_s, call_timeout_s=call_timeout_s) for s in submissions for p in puzzles if p in s.modules]
 
 
 def _reference_size(record: ResultRecord | None) -> int | None:
@@ -159,10 +161,11 @@ def _notes(broken: dict[str, str], skipped: dict[str, str], submissions: list[Su
 
 def build(out: Path | None = None, solutions: Path | None = None, n_jobs: int = 1, force: bool = False,
           only: list[str] | None = None, baselines: bool = True,
-          grade_budget_s: float | None = GRADE_BUDGET_S) -> dict[str, Any]:
+          grade_budget_s: float | None = GRADE_BUDGET_S, call_timeout_s: float = CALL_TIMEOUT_S) -> dict[str, Any]:
     """Grade everything that changed, then write LEADERBOARD.md and index.html; returns a summary.
 
     only: restrict to these puzzles; baselines=False skips the baselines (tests use both to stay fast).
+    call_timeout_s: a submission's worker may spend this long in one call of a hypothesis function.
     summary["results"]: the ResultRecords shown; summary["errors"]: puzzles whose declaration is broken (the run
     still finishes; the command exits 2).
     """
@@ -181,7 +184,8 @@ def build(out: Path | None = None, solutions: Path | None = None, n_jobs: int = 
         store = ResultStore(out / "results")
         submissions = discover_submissions(solutions, list_puzzles())
         submissions.sort(key=lambda s: s.solver != REFERENCE)  # the reference first: baselines use its size
-        graded, reused = _grade_all(_jobs_for(submissions, puzzles, grade_budget_s), store, n_jobs, force, "submissions")
+        jobs = _jobs_for(submissions, puzzles, grade_budget_s, call_timeout_s)
+        graded, reused = _grade_all(jobs, store, n_jobs, force, "submissions")
         g2 = r2 = 0
         if baselines:
             g2, r2 = _grade_all(_baseline_jobs(puzzles, store, grade_budget_s), store, n_jobs, force, "baselines")

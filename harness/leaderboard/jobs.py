@@ -19,14 +19,15 @@ from pathlib import Path
 from typing import Iterator
 
 from .. import __version__
-from ..declaration import Declaration
 from ..errors import GradeBudgetExceeded, SubmissionError
-from ..registry import REPO_ROOT, load_declaration_by_name, puzzles_dir
+from ..puzzle.declaration import Declaration
+from ..puzzle.registry import REPO_ROOT, load_declaration_by_name, puzzles_dir
+from ..sandbox.files import shown
 from .record import SCHEMA_VERSION, Identity, ResultRecord
 from .store import clean, git_commit, now, package_versions
-from .submissions import shown
 
 GRADE_BUDGET_S = 900.0  # the grading process's own time on one (submission, puzzle); the worker has its own limits
+CALL_TIMEOUT_S = 60.0  # one call of a submission's function (the worker's other limits: sandbox.client defaults)
 HARNESS_REASONS = ("worker",)  # SubmissionError reasons that are the harness's or the environment's fault
 
 
@@ -44,6 +45,7 @@ class Job:
     problem: str | None = None  # set when the submission cannot be graded (bad metadata)
     reference_size: int | None = None  # baselines: units in the reference circuit
     budget_s: float | None = GRADE_BUDGET_S  # the grading process's time on this job
+    call_timeout_s: float = CALL_TIMEOUT_S  # the sandboxed worker's wall-clock limit per hypothesis-function call
 
     @property
     def declaration(self) -> Declaration:
@@ -155,7 +157,7 @@ def run_job(job: Job) -> ResultRecord:
             else:
                 from ..sandbox.client import IsolatedSubmission
 
-                with IsolatedSubmission(Path(job.module)) as submission:
+                with IsolatedSubmission(Path(job.module), call_timeout_s=job.call_timeout_s) as submission:
                     report = grade(submission.hypothesis(), puzzle=puzzle, call=submission.call)
         data = report.to_dict()
         outcome.update({k: data[k] for k in ("solved", "score", "parts", "claims", "failures")})

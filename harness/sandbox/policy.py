@@ -23,7 +23,7 @@ PROTECTED_SUFFIXES = (".safetensors", ".pt", ".pth", ".bin")
 
 def _protected_paths() -> list[str]:
     """Real paths the submission must not read: checkpoints in the puzzles folder and the repository, and .git."""
-    from ..registry import REPO_ROOT, puzzles_dir
+    from ..puzzle.registry import REPO_ROOT, puzzles_dir
 
     found: set[str] = set()
     for top in (puzzles_dir(), REPO_ROOT):

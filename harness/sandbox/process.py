@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SubmissionFileError
-from ..leaderboard.submissions import copy_folder
-from ..registry import REPO_ROOT, puzzles_dir
+from ..puzzle.registry import REPO_ROOT, puzzles_dir
+from .files import copy_folder
 from .protocol import MiB
 
 SANDBOX_UID_BASE = 200_000  # unprivileged user ids handed to workers when the grading process is root

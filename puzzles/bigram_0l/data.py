@@ -7,9 +7,7 @@ gives those as the task's reference.
 
 from functools import lru_cache
 
-import datasets
 import numpy as np
-import torch
 
 CORPUS = (
     "a model with no layers sees one character at a time. it turns that character into a vector, "
@@ -28,23 +26,25 @@ def decode(tokens) -> str:
 
 
 @lru_cache(maxsize=1)
-def bigram_table() -> torch.Tensor:
-    """P(next | current) over the corpus, [d_vocab, d_vocab]; every character has a successor."""
+def bigram_table() -> np.ndarray:
+    """P(next | current) over the corpus, [d_vocab, d_vocab]; every character has a successor (read-only)."""
     counts = np.zeros((len(VOCAB), len(VOCAB)))
     np.add.at(counts, (IDS[:-1], IDS[1:]), 1)
-    return torch.from_numpy(counts / counts.sum(1, keepdims=True))
+    table = counts / counts.sum(1, keepdims=True)
+    table.flags.writeable = False  # cached and shared: a caller must not change it
+    return table
 
 
-def bigram_distribution(tokens: torch.Tensor) -> torch.Tensor:
+def bigram_distribution(tokens: np.ndarray) -> np.ndarray:
     """The reference: the corpus's next-character distribution at every position, [batch, pos, d_vocab]."""
     return bigram_table()[tokens]
 
 
-def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
+def generate(n: int, seed: int, split: str = "eval") -> dict[str, np.ndarray]:
     """`n` windows of N_CTX characters at random offsets; `targets` = next character (positions 0-30), -1 at 31."""
     rng = np.random.default_rng(seed)
     starts = rng.integers(0, len(IDS) - N_CTX, size=n)
     tokens = IDS[starts[:, None] + np.arange(N_CTX)]
     targets = np.full_like(tokens, -1)
     targets[:, :-1] = tokens[:, 1:]
-    return datasets.Dataset.from_dict({"tokens": tokens, "targets": targets, "offset": starts})
+    return {"tokens": tokens, "targets": targets, "offset": starts}

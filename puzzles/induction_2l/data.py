@@ -12,7 +12,6 @@ token's earlier occurrence. The segment length varies from row to row, so the di
 occurrence (L) cannot be read off the position.
 """
 
-import datasets
 import numpy as np
 
 N_VALUES = 64
@@ -23,7 +22,7 @@ MIN_LEN, MAX_LEN = 8, 16
 TASK_START, TASK_STOP = N_CTX - MIN_LEN, N_CTX - 1  # [25, 32): always inside the second copy, past its first token
 
 
-def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
+def generate(n: int, seed: int, split: str = "eval") -> dict[str, np.ndarray]:
     """`tokens` [n, 33] and `targets` [n, 33]: targets[p] = tokens[p+1] for p in 25..31, -1 elsewhere."""
     rng = np.random.default_rng(seed)
     lengths = rng.integers(MIN_LEN, MAX_LEN + 1, size=n)
@@ -36,4 +35,4 @@ def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
         tokens[i, first + length:] = drawn[first - 1:]
     targets = np.full_like(tokens, -1)
     targets[:, TASK_START:TASK_STOP] = tokens[:, TASK_START + 1:TASK_STOP + 1]
-    return datasets.Dataset.from_dict({"tokens": tokens, "targets": targets})
+    return {"tokens": tokens, "targets": targets}

@@ -6,7 +6,6 @@ repeat each other, so another value can fill up to 4 places, never 6). Train and
 same distribution; they differ only by seed.
 """
 
-import datasets
 import numpy as np
 
 N_VALUES = 50  # values are tokens 0..49
@@ -18,7 +17,7 @@ MAJORITY = 6  # places the majority value fills
 N_CTX = N_ITEMS + 2  # BOS, x1..x10, END
 
 
-def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
+def generate(n: int, seed: int, split: str = "eval") -> dict[str, np.ndarray]:
     """`tokens` [n, 12]; `targets` [n, 12]: the majority value at position 11 (END), -1 elsewhere."""
     rng = np.random.default_rng(seed)
     majority = rng.integers(0, N_VALUES, size=n)
@@ -30,4 +29,4 @@ def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
     tokens[:, 0], tokens[:, 1:-1], tokens[:, -1] = BOS, items, END
     targets = np.full_like(tokens, -1)
     targets[:, -1] = majority
-    return datasets.Dataset.from_dict({"tokens": tokens, "targets": targets})
+    return {"tokens": tokens, "targets": targets}

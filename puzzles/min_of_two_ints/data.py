@@ -8,7 +8,6 @@ sample) draws from all 40,000 pairs. `all_pairs(split)` lists every pair of a sp
 
 from functools import lru_cache
 
-import datasets
 import numpy as np
 
 N_VALUES = 200  # numbers are tokens 0..199
@@ -30,7 +29,7 @@ def pair_splits() -> dict[str, np.ndarray]:
     return {"train": pairs[~held_out], "held_out": pairs[held_out], "all": pairs}
 
 
-def encode(pairs: np.ndarray) -> datasets.Dataset:
+def encode(pairs: np.ndarray) -> dict[str, np.ndarray]:
     """`tokens` [n, 3] = a, b, `=`; `targets` [n, 3] = -1, -1, min(a, b)."""
     n = len(pairs)
     tokens = np.empty((n, N_CTX), dtype=np.int64)
@@ -38,17 +37,17 @@ def encode(pairs: np.ndarray) -> datasets.Dataset:
     tokens[:, 2] = EQUALS
     targets = np.full_like(tokens, -1)
     targets[:, 2] = pairs.min(axis=1)
-    return datasets.Dataset.from_dict({"tokens": tokens, "targets": targets})
+    return {"tokens": tokens, "targets": targets}
 
 
-def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
+def generate(n: int, seed: int, split: str = "eval") -> dict[str, np.ndarray]:
     """n pairs drawn uniformly (with replacement): from the training 90% for "train", from all pairs for "eval"."""
     rng = np.random.default_rng(seed)
     pool = pair_splits()["train" if split == "train" else "all"]
     return encode(pool[rng.integers(0, len(pool), size=n)])
 
 
-def all_pairs(split: str = "all") -> datasets.Dataset:
+def all_pairs(split: str = "all") -> dict[str, np.ndarray]:
     """Every pair of a split, in order: "train" (about 36,000), "eval" (the held-out 10%) or "all" (40,000)."""
     key = {"train": "train", "eval": "held_out", "all": "all"}.get(split)
     if key is None:

@@ -4,7 +4,6 @@ All 12,769 pairs exist. A fixed 30% of them (chosen with SPLIT_SEED) is the trai
 draw from the other 70%, which the model never saw; `all_inputs()` is every pair, in order (a, b) = divmod(i, 113).
 """
 
-import datasets
 import numpy as np
 
 P = 113
@@ -12,11 +11,11 @@ TRAIN_FRACTION = 0.3
 SPLIT_SEED = 20261124  # fixes which pairs are trained on; never change without a version bump
 
 
-def _dataset(index: np.ndarray) -> datasets.Dataset:
+def _dataset(index: np.ndarray) -> dict[str, np.ndarray]:
     a, b = np.divmod(index.astype(np.int64), P)
     tokens = np.stack([a, b], axis=1)
     targets = np.stack([np.full_like(a, -1), (a + b) % P], axis=1)
-    return datasets.Dataset.from_dict({"tokens": tokens, "targets": targets})
+    return {"tokens": tokens, "targets": targets}
 
 
 def split_indices() -> dict[str, np.ndarray]:
@@ -26,7 +25,7 @@ def split_indices() -> dict[str, np.ndarray]:
     return {"train": np.sort(order[:cut]), "eval": np.sort(order[cut:])}
 
 
-def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
+def generate(n: int, seed: int, split: str = "eval") -> dict[str, np.ndarray]:
     """`n` pairs of the split drawn with `seed`: without replacement while they last (a training batch as large
     as the training set is the whole set, shuffled)."""
     pool = split_indices()["train" if split == "train" else "eval"]
@@ -35,6 +34,6 @@ def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
     return _dataset(picks)
 
 
-def all_inputs() -> datasets.Dataset:
+def all_inputs() -> dict[str, np.ndarray]:
     """Every pair (a, b), a * 113 + b in order."""
     return _dataset(np.arange(P * P))

@@ -5,7 +5,6 @@ set; the "eval" split (evaluation samples, the dev sample) draws from the other 
 `all_inputs()` is every pair, in order (a, b) = divmod(i, 113): evaluation and grading use all of them.
 """
 
-import datasets
 import numpy as np
 
 P = 113  # numbers are tokens 0..112
@@ -16,13 +15,13 @@ TRAIN_FRACTION = 0.5
 SPLIT_SEED = 20261125  # fixes which pairs are trained on; never change without a version bump
 
 
-def _dataset(index: np.ndarray) -> datasets.Dataset:
+def _dataset(index: np.ndarray) -> dict[str, np.ndarray]:
     """`tokens` [n, 3] = a, b, `=`; `targets` [n, 3] = -1, -1, (a - b) mod 113."""
     a, b = np.divmod(index.astype(np.int64), P)
     tokens = np.stack([a, b, np.full_like(a, EQUALS)], axis=1)
     targets = np.full_like(tokens, -1)
     targets[:, 2] = (a - b) % P
-    return datasets.Dataset.from_dict({"tokens": tokens, "targets": targets})
+    return {"tokens": tokens, "targets": targets}
 
 
 def split_indices() -> dict[str, np.ndarray]:
@@ -32,7 +31,7 @@ def split_indices() -> dict[str, np.ndarray]:
     return {"train": np.sort(order[:cut]), "eval": np.sort(order[cut:])}
 
 
-def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
+def generate(n: int, seed: int, split: str = "eval") -> dict[str, np.ndarray]:
     """`n` pairs of the split drawn with `seed`: without replacement while they last (a training batch as large
     as the training set is the whole set, shuffled)."""
     pool = split_indices()["train" if split == "train" else "eval"]
@@ -41,6 +40,6 @@ def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
     return _dataset(picks)
 
 
-def all_inputs() -> datasets.Dataset:
+def all_inputs() -> dict[str, np.ndarray]:
     """Every pair (a, b), a * 113 + b in order."""
     return _dataset(np.arange(P * P))

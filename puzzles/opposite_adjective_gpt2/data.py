@@ -5,7 +5,6 @@ chosen to be single GPT-2 tokens with a leading space; loading checks this again
 tokenizer and fails with a clear message if one is not.
 """
 
-import datasets
 import numpy as np
 
 ROWS = [
@@ -62,7 +61,7 @@ def prompt(first: str, adjective: str, second: str) -> str:
     return f"{article(first)} {first} is {adjective}, but {second_article} {second} is"
 
 
-def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
+def generate(n: int, seed: int, split: str = "eval") -> dict[str, list[str]]:
     """`n` prompts drawn without replacement while they last (shuffled by `seed`), with their answer texts.
 
     Columns: `prompt`, `answer` (" antonym"), `distractor` (" adjective", the repeated one). The harness
@@ -71,8 +70,8 @@ def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
     rng = np.random.default_rng(seed)
     order = np.concatenate([rng.permutation(len(ROWS)) for _ in range(-(-n // len(ROWS)))])[:n] if n else []
     rows = [ROWS[i] for i in order]
-    return datasets.Dataset.from_dict({
+    return {
         "prompt": [prompt(a, adj, b) for a, adj, b, _ in rows],
         "answer": [f" {ant}" for *_, ant in rows],
         "distractor": [f" {adj}" for _, adj, _, _ in rows],
-    })
+    }

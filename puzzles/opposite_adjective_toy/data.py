@@ -15,7 +15,6 @@ Nouns are split once and for all: 45 nouns appear in training prompts, the other
 prompts (split "eval": both nouns held out), so the model is tested on nouns it never saw.
 """
 
-import datasets
 import numpy as np
 
 PAIRS = [
@@ -83,7 +82,7 @@ def encode(noun1: np.ndarray, adjective: np.ndarray, connective: np.ndarray, nou
     return tokens
 
 
-def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
+def generate(n: int, seed: int, split: str = "eval") -> dict[str, np.ndarray]:
     """Columns `tokens` [n, 10], `answer` (antonym id), `distractor` (adjective id), `answer_position` (9)."""
     rng = np.random.default_rng(seed)
     pool = NOUN_SPLITS[split]
@@ -92,9 +91,9 @@ def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
     adjective = rng.integers(0, len(ADJECTIVES), size=n)
     connective = rng.integers(0, len(CONNECTIVES), size=n)
     tokens = encode(pool[first], adjective, connective, pool[second])
-    return datasets.Dataset.from_dict({
+    return {
         "tokens": tokens,
         "answer": ANTONYM_IDS[adjective],
         "distractor": ADJ_IDS[adjective],
         "answer_position": np.full(n, ANSWER_POSITION, dtype=np.int64),
-    })
+    }

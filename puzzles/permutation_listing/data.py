@@ -9,7 +9,6 @@ import itertools
 import string
 from functools import lru_cache
 
-import datasets
 import numpy as np
 
 VOCAB = "> ." + string.ascii_letters + string.digits  # 65 tokens: '>' 0, ' ' 1, '.' 2, then 62 characters
@@ -55,7 +54,7 @@ def decode(tokens) -> str:
     return "".join(VOCAB[t] for t in tokens)
 
 
-def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
+def generate(n: int, seed: int, split: str = "eval") -> dict[str, np.ndarray]:
     """`tokens` [n, 122], `targets` (the next token from position 5 to 120, else -1) and `combination` [n, 4]."""
     rng = np.random.default_rng(seed)
     pool = combination_splits()[split]
@@ -63,4 +62,4 @@ def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
     tokens = encode(combos)
     targets = np.full_like(tokens, -1)
     targets[:, FIRST_COUNTED:-1] = tokens[:, FIRST_COUNTED + 1:]
-    return datasets.Dataset.from_dict({"tokens": tokens, "targets": targets, "combination": combos})
+    return {"tokens": tokens, "targets": targets, "combination": combos}

@@ -11,7 +11,6 @@ a1 and a3 at a2 (task positions [8, 11)). Training and evaluation use disjoint s
 
 from functools import lru_cache
 
-import datasets
 import numpy as np
 
 N_VALUES = 50
@@ -47,7 +46,7 @@ def encode(values: np.ndarray, perms: np.ndarray) -> np.ndarray:
     return tokens
 
 
-def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
+def generate(n: int, seed: int, split: str = "eval") -> dict[str, np.ndarray]:
     """`tokens` [n, 12] and `targets` [n, 12]: targets[p] = tokens[p+1] for p in 8..10, -1 elsewhere."""
     rng = np.random.default_rng(seed)
     pool = triple_splits()[split]
@@ -57,4 +56,4 @@ def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
     tokens = encode(values, perms)
     targets = np.full_like(tokens, -1)
     targets[:, END_POS:N_CTX - 1] = tokens[:, END_POS + 1:]
-    return datasets.Dataset.from_dict({"tokens": tokens, "targets": targets})
+    return {"tokens": tokens, "targets": targets}

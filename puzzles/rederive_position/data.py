@@ -1,6 +1,5 @@
 """rederive_position data: BOS then 9 uniformly random content tokens; predict the previous token."""
 
-import datasets
 import numpy as np
 
 N_CTX = 10  # BOS + 9 content tokens
@@ -9,7 +8,7 @@ BOS = 100  # never appears as content
 TOKEN_NAMES = {BOS: "BOS"}  # how Puzzle.to_str_tokens shows special tokens
 
 
-def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
+def generate(n: int, seed: int, split: str = "eval") -> dict[str, np.ndarray]:
     """`tokens` [n, 10] and `targets` [n, 10]: targets[i] = tokens[i-1] for i >= 1, -1 at position 0.
 
     Train and eval splits draw from the same distribution; they differ only by seed.
@@ -19,4 +18,4 @@ def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
     tokens[:, 0] = BOS
     targets = np.full_like(tokens, -1)
     targets[:, 1:] = tokens[:, :-1]
-    return datasets.Dataset.from_dict({"tokens": tokens, "targets": targets})
+    return {"tokens": tokens, "targets": targets}

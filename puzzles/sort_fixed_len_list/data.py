@@ -7,7 +7,6 @@ the (i+1)-th. Train and eval splits draw from the same distribution; they differ
 (there are C(50, 10) ~ 1e10 value sets, so a sample almost never repeats one).
 """
 
-import datasets
 import numpy as np
 
 N_VALUES = 50  # values are 0..49
@@ -20,7 +19,7 @@ MID_POS = 1 + LIST_LEN  # 11
 FIRST_COUNTED, STOP_COUNTED = MID_POS, N_CTX - 1  # task positions [11, 21)
 
 
-def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
+def generate(n: int, seed: int, split: str = "eval") -> dict[str, np.ndarray]:
     """`tokens` [n, 22] and `targets` [n, 22]: targets[p] = tokens[p+1] for p in 11..20, -1 elsewhere."""
     rng = np.random.default_rng(seed)
     # ten distinct values per row: the first ten of a random permutation of 0..49
@@ -32,4 +31,4 @@ def generate(n: int, seed: int, split: str = "eval") -> datasets.Dataset:
     tokens[:, MID_POS + 1:] = np.sort(values, axis=1)
     targets = np.full_like(tokens, -1)
     targets[:, FIRST_COUNTED:STOP_COUNTED] = tokens[:, FIRST_COUNTED + 1:STOP_COUNTED + 1]
-    return datasets.Dataset.from_dict({"tokens": tokens, "targets": targets})
+    return {"tokens": tokens, "targets": targets}

@@ -12,7 +12,7 @@ from harness.hypothesis import Algorithm, Hypothesis, puzzle_data
 
 def next_character_distribution(tokens: np.ndarray) -> np.ndarray:
     """P(next | current) from the corpus (public in the puzzle's data.py) at every position: [batch, pos, vocab]."""
-    return puzzle_data("bigram_0l").bigram_table().numpy()[tokens]
+    return puzzle_data("bigram_0l").bigram_table()[tokens]
 
 
 hypothesis = Hypothesis(

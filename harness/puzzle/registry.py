@@ -6,13 +6,11 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from ..errors import PuzzleError
 from .declaration import Declaration, load_declaration
-from .errors import PuzzleError
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-
-
-BUNDLED = Path(__file__).resolve().parent / "_puzzles"  # where a wheel install puts the puzzles (pyproject.toml)
+REPO_ROOT = Path(__file__).resolve().parents[2]  # the checkout (harness/puzzle/registry.py -> the repository root)
+BUNDLED = Path(__file__).resolve().parents[1] / "_puzzles"  # where a wheel install puts the puzzles (pyproject.toml)
 
 
 def puzzles_dir() -> Path:

@@ -11,9 +11,9 @@ from typing import Callable, Iterator
 import torch
 from torch import nn
 
-from .data import call_generator, load_hook, to_tensors, validate_columns
+from ..errors import PuzzleError
+from .data import call_generator, reference_function, to_tensors, validate_columns
 from .declaration import Declaration
-from .errors import PuzzleError
 from .metrics import task_loss
 from .models import build_model
 
@@ -79,7 +79,7 @@ def train(decl: Declaration, seed: int | None = None, steps: int | None = None,
     optimizer = torch.optim.AdamW(trainable, lr=recipe.lr, betas=recipe.betas, weight_decay=recipe.weight_decay)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: lr_factor(s, steps, recipe.warmup_steps, recipe.schedule))
-    reference = load_hook(decl, decl.task.reference, "task.reference") if decl.task.reference else None
+    reference = reference_function(decl)
     model.train()
     losses: list[float] = []
     start = time.perf_counter()

@@ -60,7 +60,8 @@ def attention_view(puzzle, tokens, layer: int | None = None, head: int | None = 
     """The attention patterns of `puzzle`'s model on one input (a 1-D sequence of token ids)."""
     import torch
 
-    tokens = torch.as_tensor(np.asarray(tokens)).reshape(1, -1)
+    tokens = torch.as_tensor(np.asarray(tokens.detach().cpu() if isinstance(tokens, torch.Tensor) else tokens))
+    tokens = tokens.reshape(1, -1)
     cfg = puzzle.model.cfg
     if not getattr(cfg, "n_heads", 0):
         raise ValueError(f"{puzzle.name} has no attention heads to show.")
@@ -68,7 +69,7 @@ def attention_view(puzzle, tokens, layer: int | None = None, head: int | None = 
     heads = range(cfg.n_heads) if head is None else [head]
     names = [f"blocks.{layer}.attn.hook_pattern" for layer in layers]
     with torch.no_grad():
-        _, cache = puzzle.model.run_with_cache(tokens, names_filter=lambda n: n in names)
+        _, cache = puzzle.model.run_with_cache(tokens.to(puzzle.device), names_filter=lambda n: n in names)
     weights = [cache[f"blocks.{l}.attn.hook_pattern"][0, h].cpu().numpy() for l in layers for h in heads]
     return AttentionView(np.stack(weights), [f"L{l}H{h}" for l in layers for h in heads],
                          [str(t) for t in puzzle.to_str_tokens(tokens[0])])

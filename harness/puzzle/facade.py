@@ -15,9 +15,10 @@ from torch import nn
 # TransformerLens imports tqdm.auto, which in Jupyter without ipywidgets warns that it falls back to text bars: noise
 warnings.filterwarnings("ignore", message="IProgress not found", module="tqdm")
 
-from .data import call_generator, data_module, load_hook, to_tensors, tokenize_prompts, validate_columns
+from ..errors import PuzzleError
+from .data import (as_dataset, call_generator, data_module, load_hook, reference_function, to_tensors, tokenize_prompts,
+                   validate_columns)
 from .declaration import Declaration
-from .errors import PuzzleError
 from .metrics import task_mask, task_scores
 from .models import load_checkpoint, load_pretrained
 from .registry import REPO_ROOT, list_puzzles, load_declaration_by_name, puzzles_dir  # noqa: F401 (re-exported)
@@ -56,6 +57,22 @@ class Puzzle:
     def n_params(self) -> int:
         return sum(p.numel() for p in self.model.parameters())
 
+    @property
+    def device(self) -> torch.device:
+        """Where the model's weights are (`load_puzzle(..., device=...)` or `.to(device)`)."""
+        return next(self.model.parameters()).device
+
+    def to(self, device: str | torch.device) -> "Puzzle":
+        """Move the model to `device` (e.g. "cuda"); data, scores and grading bookkeeping stay on the CPU."""
+        try:
+            quiet = {"print_details": False} if hasattr(self.model, "boot_native") else {}  # the bridge prints
+            self.model.to(torch.device(device), **quiet)
+        except (RuntimeError, AssertionError, TypeError) as exc:
+            raise PuzzleError(f"{self.name}: cannot run the model on device {str(device)!r} ({exc}). Use \"cpu\" or a "
+                              "device this torch build has (torch.cuda.is_available() says whether CUDA is usable)."
+                              ) from None
+        return self
+
     # --- data -----------------------------------------------------------------------------
     def generate(self, n: int | None = None, seed: int | None = None, split: str = "eval") -> Any:
         """A datasets.Dataset of `n` rows (default: eval_size) drawn with `seed` (default: first eval seed)."""
@@ -63,10 +80,10 @@ class Puzzle:
         n = data.eval_size if n is None else n
         seed = data.eval_seeds[0] if seed is None else seed
         ds = call_generator(self.declaration, n, seed, split)
-        if self.declaration.task.metric == "logit_diff" and "tokens" not in getattr(ds, "column_names", ()):
+        if self.declaration.task.metric == "logit_diff" and "tokens" not in (ds.column_names if hasattr(ds, "column_names") else ds):
             ds = tokenize_prompts(self.declaration, ds, self.model.tokenizer)
         validate_columns(self.declaration, ds, n, self.d_vocab)
-        return ds
+        return as_dataset(ds)
 
     @property
     def exhaustive(self) -> bool:
@@ -79,7 +96,7 @@ class Puzzle:
         decl = self.declaration
         if decl.data.inputs is None:
             raise PuzzleError(f"{self.name} does not enumerate its inputs ([data] inputs is not set); use generate().")
-        ds = load_hook(decl, decl.data.inputs, "data.inputs")()
+        ds = as_dataset(load_hook(decl, decl.data.inputs, "data.inputs")())
         validate_columns(decl, ds, len(ds), self.d_vocab)
         return ds
 
@@ -113,7 +130,7 @@ class Puzzle:
         return lambda i: names.get(i) or (vocab[i] if vocab is not None and 0 <= i < len(vocab) else str(i))
 
     def attention(self, tokens: Any, layer: int | None = None, head: int | None = None):
-        """The attention patterns on one input as a grid per head (HTML in Jupyter); see harness.view."""
+        """The attention patterns on one input as a grid per head (HTML in Jupyter); see harness.puzzle.view."""
         from .view import attention_view
 
         return attention_view(self, tokens, layer, head)
@@ -129,19 +146,21 @@ class Puzzle:
     @cached_property
     def reference(self):
         """The task's reference distribution function (kl_to_reference tasks), else None."""
-        ref = self.declaration.task.reference
-        return load_hook(self.declaration, ref, "task.reference") if ref else None
+        return reference_function(self.declaration)
 
     # --- running --------------------------------------------------------------------------
     @torch.no_grad()
     def logits(self, tokens: torch.Tensor, batch_size: int = 512) -> torch.Tensor:
-        """Model logits for a token tensor, in chunks to bound memory."""
+        """Model logits for a token tensor, in chunks to bound memory, run on the model's device and returned on
+        the CPU (where `score` and the batch live)."""
         self.model.eval()
-        return torch.cat([self.model(tokens[i: i + batch_size]) for i in range(0, len(tokens), batch_size)])
+        device = self.device
+        return torch.cat([self.model(tokens[i: i + batch_size].to(device)).cpu()
+                          for i in range(0, len(tokens), batch_size)])
 
     def score(self, logits: torch.Tensor, batch: dict[str, torch.Tensor]) -> dict[str, Any]:
         """Task scores of given logits (e.g. after an intervention) on a batch (no gradient is kept)."""
-        return task_scores(self.declaration.task, logits.detach(), batch, self.reference)
+        return task_scores(self.declaration.task, logits.detach().cpu(), batch, self.reference)
 
     def evaluate(self, n: int | None = None, seed: int | None = None, split: str = "eval") -> dict[str, Any]:
         """Loss, accuracy and the task's own scores on a fresh sample."""
@@ -179,16 +198,19 @@ def wrong_inputs(task, logits: torch.Tensor, batch: dict[str, torch.Tensor]) -> 
 
 
 def load_puzzle(name: str, *, checkpoint: Path | str | None = None, model_source: str | Path | None = None,
-                root: Path | None = None) -> Puzzle:
+                root: Path | None = None, device: str | torch.device | None = None) -> Puzzle:
     """Load a puzzle with its model in eval mode.
 
     checkpoint: grade another checkpoint of the same architecture instead of the shipped one (safetensors or
-        torch.save; the bridge's own or a HookedTransformer state dict, see harness.checkpoint_formats).
+        torch.save; the bridge's own or a HookedTransformer state dict, see harness.puzzle.checkpoint_formats).
     model_source: for pretrained puzzles, a local folder (or hub name) to load instead of the declared model.
+    device: where the model runs (e.g. "cuda"; default the CPU). Data, scores and the grader's bookkeeping stay on
+        the CPU; only forward passes run on the device.
     """
     decl = load_declaration_by_name(name, root)
     if decl.model.kind == "pretrained":
         model = load_pretrained(decl, model_source)
     else:
         model = load_checkpoint(decl, Path(checkpoint) if checkpoint else None)
-    return Puzzle(decl, model)
+    puzzle = Puzzle(decl, model)
+    return puzzle.to(device) if device is not None else puzzle

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from torch import nn
 
+from ..hypothesis import HypothesisError
 from .declaration import Declaration
-from .hypothesis import HypothesisError
 
 _NAME = re.compile(r"^(?:(?P<embed>embed|pos_embed)|L(?P<layer>\d+)H(?P<head>\d+)|MLP(?P<mlp>\d+))"
                    r"(?P<input>\.(?:q|k|v|qk|qv|kv|qkv))?(?:\[(?P<positions>[^\]]*)\])?$")

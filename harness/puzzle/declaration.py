@@ -8,10 +8,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .errors import DeclarationError
-from .hypothesis import CLAIM_KINDS
+from ..errors import DeclarationError
+from ..hypothesis import CLAIM_KINDS
 
-MODEL_KINDS = ("native", "zero_layer", "embed_mlp", "pretrained")  # embed_mlp: harness.models.EmbedMLPModel
+MODEL_KINDS = ("native", "zero_layer", "embed_mlp", "pretrained")  # embed_mlp: harness.puzzle.models.EmbedMLPModel
 METRICS = ("cross_entropy", "kl_to_reference", "logit_diff")
 DIFFICULTIES = ("easy", "medium", "hard")
 ABLATIONS = ("mean", "resample", "zero", "global_mean", "global_resample")  # implemented in harness.grading.sample

@@ -1,4 +1,10 @@
-"""Puzzle data: import a puzzle's generator, call it, check what it returns, turn it into tensors."""
+"""Puzzle data: import a puzzle's generator, call it, check what it returns, turn it into tensors.
+
+A generator returns its columns as plain data — a mapping of column name to an array (or list) with one entry per
+row — so a puzzle's data module needs neither torch nor datasets (a grading worker imports it in ~0.1 s). A
+`datasets.Dataset` is accepted too. `Puzzle.generate` hands solvers a `datasets.Dataset` either way. A task's
+reference function (`[task] reference`) maps a numpy token array to a numpy array of probabilities.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,13 @@ import importlib.util
 import inspect
 import sys
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, Callable
 
 import numpy as np
 
+from ..errors import DeclarationError
 from .declaration import Declaration
-from .errors import DeclarationError
 
 SPLITS = ("train", "eval")
 
@@ -51,6 +58,40 @@ def data_module(decl: Declaration) -> Any:
     return sys.modules[load_hook(decl, decl.data.generator, "data.generator").__module__]
 
 
+def reference_function(decl: Declaration):
+    """The task's reference (`[task] reference`) as tokens tensor -> probabilities tensor, or None. The puzzle's
+    function itself works on numpy arrays (its data module imports no torch)."""
+    if not decl.task.reference:
+        return None
+    import torch
+
+    function = load_hook(decl, decl.task.reference, "task.reference")
+    return lambda tokens: torch.as_tensor(np.asarray(function(tokens.detach().cpu().numpy())))
+
+
+def as_dataset(data: Any) -> Any:
+    """What a generator returned, as a datasets.Dataset (solvers get one from `Puzzle.generate`)."""
+    import datasets
+
+    return data if isinstance(data, datasets.Dataset) else datasets.Dataset.from_dict(dict(data))
+
+
+def columns_of(decl: Declaration, data: Any) -> dict[str, np.ndarray]:
+    """A generator's output (a mapping of columns or a datasets.Dataset) as numpy columns of equal length."""
+    if hasattr(data, "with_format") and hasattr(data, "column_names"):  # a datasets.Dataset
+        if not len(data):
+            return {c: np.zeros((0, 0), dtype=np.int64) for c in data.column_names}
+        return dict(data.with_format("numpy")[:])
+    if not isinstance(data, Mapping):
+        raise _fail(decl, f"returned a {type(data).__name__}, not a mapping of column name to array.")
+    columns = {str(k): np.asarray(v) for k, v in data.items()}
+    lengths = {k: (len(v) if v.ndim else -1) for k, v in columns.items()}
+    if len(set(lengths.values())) > 1:
+        raise _fail(decl, "returned columns of different lengths (" + ", ".join(f"{k}: {n}" for k, n in
+                                                                            lengths.items()) + ").")
+    return {k: (v if v.size or v.ndim > 1 else np.zeros((0, 0), dtype=np.int64)) for k, v in columns.items()}
+
+
 def call_generator(decl: Declaration, n: int, seed: int, split: str) -> Any:
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, not {split!r}.")
@@ -61,8 +102,8 @@ def call_generator(decl: Declaration, n: int, seed: int, split: str) -> Any:
 
 def _fail(decl: Declaration, problem: str) -> DeclarationError:
     return DeclarationError(decl.path, "data.generator", f"({decl.data.generator}) {problem}",
-                            f"Fix {decl.data.generator.partition(':')[0]} so that generate(n, seed) returns a datasets.Dataset "
-                            "with the columns the task needs (see the puzzle README).")
+                            f"Fix {decl.data.generator.partition(':')[0]} so that generate(n, seed) returns a dict of numpy "
+                            "arrays, one per column the task needs, each with one entry per row (see the puzzle README).")
 
 
 def _int_array(decl: Declaration, columns: dict[str, np.ndarray], name: str, ndim: int) -> np.ndarray:
@@ -77,14 +118,11 @@ def _int_array(decl: Declaration, columns: dict[str, np.ndarray], name: str, ndi
 
 
 def validate_columns(decl: Declaration, ds: Any, n: int, d_vocab: int) -> dict[str, np.ndarray]:
-    """Check a generated dataset against the declaration; return its columns as numpy arrays."""
-    import datasets
-
-    if not isinstance(ds, datasets.Dataset):
-        raise _fail(decl, f"returned a {type(ds).__name__}, not a datasets.Dataset.")
-    if len(ds) != n:
-        raise _fail(decl, f"returned {len(ds)} rows when asked for {n}.")
-    columns = dict(ds.with_format("numpy")[:]) if n else {c: np.zeros((0, 0), dtype=np.int64) for c in ds.column_names}
+    """Check generated data (columns or a datasets.Dataset) against the declaration; return numpy columns."""
+    columns = columns_of(decl, ds)
+    rows = len(next(iter(columns.values()))) if columns else 0
+    if rows != n:
+        raise _fail(decl, f"returned {rows} rows when asked for {n}.")
     tokens = _int_array(decl, columns, "tokens", 2)
     if tokens.size and (tokens.min() < 0 or tokens.max() >= d_vocab):
         raise _fail(decl, f"returned tokens outside [0, {d_vocab}).")
@@ -109,9 +147,7 @@ def validate_columns(decl: Declaration, ds: Any, n: int, d_vocab: int) -> dict[s
 
 def tokenize_prompts(decl: Declaration, ds: Any, tokenizer: Any) -> Any:
     """Turn `prompt`/`answer`/`distractor` text columns into tokens (BOS first, right-padded) and token ids."""
-    import datasets
-
-    rows = ds.to_dict()
+    rows = ds.to_dict() if hasattr(ds, "to_dict") else {k: list(v) for k, v in dict(ds).items()}
     for column in ("prompt", "answer", "distractor"):
         if column not in rows:
             raise _fail(decl, f"returned no `{column}` text column.")
@@ -130,7 +166,7 @@ def tokenize_prompts(decl: Declaration, ds: Any, tokenizer: Any) -> Any:
     for i, e in enumerate(encoded):
         tokens[i, : len(e)] = e
     extra = {k: v for k, v in rows.items() if k not in ("tokens",)}
-    return datasets.Dataset.from_dict({
+    return as_dataset({
         **extra,
         "tokens": tokens,
         "answer_position": np.array([len(e) - 1 for e in encoded], dtype=np.int64),

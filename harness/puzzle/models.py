@@ -1,4 +1,4 @@
-"""Build a puzzle's model from its declaration and load its weights (layouts: harness.checkpoint_formats)."""
+"""Build a puzzle's model from its declaration and load its weights (layouts: harness.puzzle.checkpoint_formats)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from torch import nn
 from transformer_lens import HookedRootModule
 from transformer_lens.hook_points import HookPoint
 
+from ..errors import DeclarationError
+from ..results_io import atomic_path
 from .checkpoint_formats import LayoutError, from_hooked_transformer, is_hooked_transformer_layout
 from .declaration import Declaration
-from .errors import DeclarationError
-from .results_io import atomic_path
 
 
 class ZeroLayerModel(HookedRootModule):
@@ -142,7 +142,7 @@ def load_weights(model: nn.Module, state: dict[str, torch.Tensor], decl: Declara
     """Copy `state` into `model`, failing with a clear sentence when the config does not fit the checkpoint.
 
     `state` is in the model's own (bridge) layout, or in the TransformerLens 2.x/3.x HookedTransformer layout,
-    which is converted first (see harness.checkpoint_formats).
+    which is converted first (see harness.puzzle.checkpoint_formats).
     """
     expected = model.state_dict()
     layout = "bridge-layout"

@@ -21,7 +21,7 @@ from typing import Any
 import einops
 import torch
 
-from .errors import LayoutError
+from ..errors import LayoutError
 
 # Key endings that only the HookedTransformer layout uses.
 _HOOKED_TRANSFORMER_NAMES = {"W_E", "W_pos", "W_Q", "W_K", "W_V", "W_O", "W_in", "W_out", "W_U", "b_U"}
