@@ -1,7 +1,9 @@
 """Shared fixtures: copies of puzzle folders in tmp_path, edits of their puzzle.toml, checkpoints built on the spot.
 
-Tests never write into the real puzzles/ folder. Only the grading tests (test_grader.py, test_components.py,
-benchmarks/) use the shipped checkpoints, through the session-wide `shipped` fixture.
+Tests never write into the real puzzles/ folder. Tests that need a shipped checkpoint and do not modify the
+puzzle (grading/, puzzle/test_components.py, puzzle/test_facade.py, leaderboard/test_baselines.py, benchmarks/, ...)
+load it through the session-wide `shipped` fixture. Fixtures of one wing live in that folder's conftest.py
+(tests/grading/: `no_model`, `rp`; tests/leaderboard/: `results`).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def puzzle_copy(tmp_path):
 def checkpointed(puzzle_copy):
     """checkpointed(name) -> (folder, model): a puzzle copy with a fresh checkpoint whose sha256 the toml records."""
     from harness import load_declaration
-    from harness.models import build_model, save_checkpoint
+    from harness.puzzle.models import build_model, save_checkpoint
 
     def make(name: str, seed: int = 0):
         folder = puzzle_copy(name)

@@ -1,17 +1,18 @@
-"""The `interp-puzzles` command line: show, train and evaluate, and errors as exit code 2."""
+"""The `interp-puzzles` command line: show, train, evaluate and grade, and errors as exit code 2."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 import harness
 from harness import load_declaration
 from harness.cli import main
-from harness.models import build_model, save_checkpoint
+from harness.puzzle.models import build_model, save_checkpoint
 from harness.puzzle import puzzles_dir
 
 
@@ -105,3 +106,73 @@ def test_train_without_out_writes_under_the_checkouts_runs_folder(tmp_path, monk
     assert main(["train", "bigram_0l", "--steps", "2"]) == 0
     assert (checkout / "runs" / "bigram_0l" / "seed0.safetensors").is_file()
     assert not any(elsewhere.iterdir())
+
+
+# --- grade: verdicts as exit codes, --json ------------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[1]
+REFERENCE = REPO / "solutions" / "reference"
+
+
+def reference(name: str) -> Path:
+    return REFERENCE / f"{name}.py"
+
+
+def strict_json(text: str):
+    """json.loads that refuses NaN and Infinity, which are not JSON."""
+    def refuse(name):
+        raise ValueError(f"{name} in JSON output")
+    return json.loads(text, parse_constant=refuse)
+
+
+def _unknown_component_file(tmp_path) -> Path:
+    path = tmp_path / "unknown_component.py"
+    path.write_text("from harness.hypothesis import *\n"
+                    "hypothesis = Hypothesis(puzzle='bigram_0l', claims=[Circuit(['embed', 'L0H0'])])\n")
+    return path
+
+
+@pytest.mark.parametrize("which, code", [("reference", 0), ("decoy", 1), ("unknown component", 2)])
+def test_cli_grade_exit_codes(tmp_path, capsys, which, code):
+    path = {"reference": reference("bigram_0l"), "decoy": REPO / "puzzles" / "bigram_0l" / "decoys" / "unigram.py",
+            "unknown component": _unknown_component_file(tmp_path)}[which]
+    assert main(["grade", str(path)]) == code
+    captured = capsys.readouterr()
+    if code == 2:
+        assert captured.err.startswith("error: ") and "'L0H0'" in captured.err, captured.err
+        assert captured.out == ""
+    else:
+        assert ("NOT SOLVED" in captured.out) == (code == 1), captured.out
+        assert "SOLVED" in captured.out and "bigram_0l" in captured.out
+
+
+@pytest.mark.parametrize("which, code", [("reference", 0), ("decoy", 1), ("unknown component", 2)])
+def test_cli_grade_json(tmp_path, capsys, which, code):
+    path = {"reference": reference("bigram_0l"), "decoy": REPO / "puzzles" / "bigram_0l" / "decoys" / "unigram.py",
+            "unknown component": _unknown_component_file(tmp_path)}[which]
+    assert main(["grade", str(path), "--json", "--seed", "7171"]) == code
+    data = strict_json(capsys.readouterr().out)
+    assert {"puzzle", "solved", "score", "seed", "claims", "error"} <= set(data)
+    assert data["seed"] == 7171
+    if code == 2:
+        assert data["solved"] is False and data["claims"] == []
+        assert isinstance(data["error"], str) and "'L0H0'" in data["error"]
+        return
+    assert data["error"] is None and data["puzzle"] == "bigram_0l"
+    assert data["solved"] is (code == 0)
+    if code == 0:
+        assert data["score"] == 1.0
+    else:
+        assert 0.0 <= data["score"] < 1.0
+    assert [c["kind"] for c in data["claims"]] == (["algorithm"] if code == 0 else ["circuit", "algorithm"])
+    for c in data["claims"]:
+        assert {"kind", "passed", "value", "threshold"} <= set(c)
+        assert isinstance(c["passed"], bool) and isinstance(c["value"], float) and isinstance(c["threshold"], float)
+    assert all(c["passed"] for c in data["claims"]) is (code == 0)
+
+
+def test_cli_grade_bad_seed_and_checkpoint(tmp_path, capsys):
+    assert main(["grade", str(reference("bigram_0l")), "--seed", "0"]) == 2
+    assert "seed 0" in capsys.readouterr().err
+    assert main(["grade", str(reference("bigram_0l")), "--checkpoint", str(tmp_path / "missing.safetensors")]) == 2
+    assert "missing.safetensors" in capsys.readouterr().err

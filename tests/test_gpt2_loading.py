@@ -9,7 +9,7 @@ import torch
 
 import harness
 from harness import DeclarationError, load_declaration
-from harness.data import call_generator
+from harness.puzzle.data import call_generator
 from harness.puzzle import puzzles_dir
 
 NAME = "opposite_adjective_gpt2"
@@ -30,7 +30,7 @@ def tiny_gpt2(tmp_path_factory):
     from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
 
     decl = load_declaration(puzzles_dir() / NAME / "puzzle.toml")
-    columns = call_generator(decl, 400, 0, "eval").to_dict()  # draws every row (without replacement, then again)
+    columns = call_generator(decl, 400, 0, "eval")  # draws every row (without replacement, then again)
     texts = columns["prompt"] + columns["answer"] + columns["distractor"]
     byte_level = pre_tokenizers.ByteLevel(add_prefix_space=False)
     vocab = {BOS: 0}
@@ -111,7 +111,7 @@ def test_folder_without_model_names_hf_name(assert_names, tmp_path, monkeypatch)
 
 def test_real_gpt2_meets_declared_performance(monkeypatch):
     _offline(monkeypatch)
-    if not harness.models.pretrained_available("gpt2"):
+    if not harness.puzzle.models.pretrained_available("gpt2"):
         pytest.skip("GPT-2 weights are not in the local Hugging Face cache")
     puzzle = harness.load_puzzle(NAME)
     result = puzzle.evaluate()

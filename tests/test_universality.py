@@ -8,7 +8,7 @@ import pytest
 
 import harness.universality as uni
 from harness.cli import main
-from harness.registry import load_declaration_by_name
+from harness.puzzle.registry import load_declaration_by_name
 
 
 def test_recipe_hash_follows_the_recipe_and_steps():
@@ -32,7 +32,7 @@ def test_universality_retrains_grades_and_reuses_its_cache(tmp_path, monkeypatch
     def no_training(*args, **kwargs):
         pytest.fail("a cached checkpoint was retrained")
 
-    monkeypatch.setattr("harness.training.train", no_training)
+    monkeypatch.setattr("harness.puzzle.training.train", no_training)
     again = uni.universality("bigram_0l", [1, 2], steps=100, decoys=False)
     assert [s.trained_s for s in again.seeds] == [None, None]
     assert [s.solved for s in again.seeds] == [s["solved"] for s in report["seeds"]]

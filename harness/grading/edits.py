@@ -13,6 +13,7 @@ All knowledge of hook names and weight layouts lives here and in `harness.puzzle
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,12 +41,19 @@ class Edit:
     """Base class: `hooks` lists (hook name, priority); `apply` edits one variant's activation at one hook."""
 
     priority = 0  # edits at the same hook run in increasing priority
+    per_row: tuple[str, ...] = ()  # tensor fields indexed by the batch's rows first (a `mask` only in its 2-D form)
 
     def hooks(self) -> list[str]:
         raise NotImplementedError
 
     def apply(self, name: str, activation: torch.Tensor, state: State) -> torch.Tensor:
         raise NotImplementedError
+
+    def rows(self, part: slice) -> "Edit":
+        """This edit for rows `part` of the batch only (a pass too large for one forward is split by rows)."""
+        changes = {name: getattr(self, name)[part] for name in self.per_row
+                   if not (name == "mask" and getattr(self, name).dim() == 1)}
+        return dataclasses.replace(self, **changes) if changes else self
 
 
 @dataclass(eq=False)
@@ -55,6 +63,7 @@ class Replace(Edit):
     component: Component
     mask: torch.Tensor  # bool [pos] or [batch, pos]
     replacement: torch.Tensor
+    per_row = ("mask", "replacement")
 
     def hooks(self) -> list[str]:
         return [self.component.hook]
@@ -76,6 +85,7 @@ class Project(Edit):
     basis: torch.Tensor  # [k, d], orthonormal rows
     replacement: torch.Tensor  # [batch, pos, d]
     inside: bool
+    per_row = ("replacement",)
 
     def hooks(self) -> list[str]:
         return [self.component.hook]
@@ -97,6 +107,7 @@ class Pattern(Edit):
     head: int
     queries: torch.Tensor
     pattern: torch.Tensor
+    per_row = ("queries", "pattern")
 
     def hooks(self) -> list[str]:
         return [f"blocks.{self.layer}.attn.hook_pattern"]
@@ -138,6 +149,7 @@ class Path(Edit):
     target: Component | str
     mode: str
     priority = 1  # after Replace edits at the source's hook: capture what the source is in this pass
+    per_row = ("ablated",)
     key: str = field(default="")
 
     def __post_init__(self) -> None:

@@ -66,31 +66,42 @@ class Sample:
         if ablation == "resample":
             return act[other_rows(rows, generator)]
         if ablation == "global_resample":
-            src_rows = other_rows(rows * n_ctx, generator).view(rows, n_ctx) % rows
+            shift = (torch.randint(1, rows, (rows, n_ctx), generator=generator) if rows > 1  # never 0: another row
+                     else torch.zeros(rows, n_ctx, dtype=torch.long))  # (a single row has no other)
+            src_rows = (torch.arange(rows)[:, None] + shift) % rows
             src_pos = torch.randint(0, n_ctx, (rows, n_ctx), generator=generator)
             return act[src_rows, src_pos]
         raise ValueError(f"Unknown ablation {ablation!r}; use one of {', '.join(ABLATIONS)}.")
 
     def run(self, variants: list[list[Edit]], reduce: Callable[[torch.Tensor], torch.Tensor]) -> list[torch.Tensor]:
-        """`reduce(logits)` for each variant; variants are stacked along the batch, several per pass."""
+        """`reduce(logits)` for each variant. Passes hold at most MAX_TOKENS_PER_PASS tokens (rows x positions):
+        several variants are stacked along the batch when they fit, and a variant larger than that is split by rows."""
         batch, n_ctx = self.tokens.shape
-        device = device_of(self.model)
+        rows = max(1, min(batch, MAX_TOKENS_PER_PASS // max(1, n_ctx)))
+        if rows < batch:  # one variant per pass, in row blocks
+            parts = [slice(start, start + rows) for start in range(0, batch, rows)]
+            return [reduce(torch.cat([self._forward([[e.rows(part) for e in edits]], self.tokens[part])
+                                      for part in parts])) for edits in variants]
         per_pass = max(1, MAX_TOKENS_PER_PASS // max(1, batch * n_ctx))
         results: list[torch.Tensor] = []
         for start in range(0, len(variants), per_pass):
-            chunk = variants[start:start + per_pass]
-            by_hook: dict[str, list[tuple[int, Edit]]] = {}
-            for v, edits in enumerate(chunk):
-                for edit in sorted(edits, key=lambda e: e.priority):
-                    moved = on_device(edit, device)
-                    for name in edit.hooks():
-                        by_hook.setdefault(name, []).append((v, moved))
-            states = [{} for _ in chunk]
-            hooks = [(name, _stacked_hook(name, edits, states, batch)) for name, edits in by_hook.items()]
-            with torch.no_grad():
-                logits = self.model.run_with_hooks(self.tokens.repeat(len(chunk), 1).to(device), fwd_hooks=hooks)
-            results += [reduce(part) for part in logits.cpu().split(batch)]
+            logits = self._forward(variants[start:start + per_pass], self.tokens)
+            results += [reduce(part) for part in logits.split(batch)]
         return results
+
+    def _forward(self, variants: list[list[Edit]], tokens: torch.Tensor) -> torch.Tensor:
+        """One forward pass of `tokens` once per variant, stacked along the batch; the logits on the CPU."""
+        device = device_of(self.model)
+        by_hook: dict[str, list[tuple[int, Edit]]] = {}
+        for v, edits in enumerate(variants):
+            for edit in sorted(edits, key=lambda e: e.priority):
+                moved = on_device(edit, device)
+                for name in edit.hooks():
+                    by_hook.setdefault(name, []).append((v, moved))
+        states = [{} for _ in variants]
+        hooks = [(name, _stacked_hook(name, edits, states, len(tokens))) for name, edits in by_hook.items()]
+        with torch.no_grad():
+            return self.model.run_with_hooks(tokens.repeat(len(variants), 1).to(device), fwd_hooks=hooks).cpu()
 
 
 def device_of(model: torch.nn.Module) -> torch.device:

@@ -84,7 +84,13 @@ def columns_of(decl: Declaration, data: Any) -> dict[str, np.ndarray]:
         return dict(data.with_format("numpy")[:])
     if not isinstance(data, Mapping):
         raise _fail(decl, f"returned a {type(data).__name__}, not a mapping of column name to array.")
-    columns = {str(k): np.asarray(v) for k, v in data.items()}
+    columns = {}
+    for k, v in data.items():
+        try:
+            columns[str(k)] = np.asarray(v)
+        except ValueError:
+            raise _fail(decl, f"returned a `{k}` column of shape that is not rectangular: its rows differ in "
+                              "length, and every row of a column must have the same length.") from None
     lengths = {k: (len(v) if v.ndim else -1) for k, v in columns.items()}
     if len(set(lengths.values())) > 1:
         raise _fail(decl, "returned columns of different lengths (" + ", ".join(f"{k}: {n}" for k, n in

@@ -7,4 +7,4 @@ from harness.hypothesis import puzzle_data
 
 
 def next_character_distribution(tokens: np.ndarray) -> np.ndarray:
-    return puzzle_data("bigram_0l").bigram_table().numpy()[tokens]
+    return puzzle_data("bigram_0l").bigram_table()[tokens]

@@ -8,7 +8,7 @@ the test created for it to try to remove.
 import os
 import shutil
 
-from harness.registry import REPO_ROOT
+from harness.puzzle.registry import REPO_ROOT
 
 LEADERBOARD = REPO_ROOT / "leaderboard"
 outcomes = []

@@ -7,7 +7,7 @@ Raises PermissionError listing every refusal when all are refused, RuntimeError 
 import ctypes
 import os
 
-from harness.registry import REPO_ROOT, puzzles_dir
+from harness.puzzle.registry import REPO_ROOT, puzzles_dir
 
 libc = ctypes.CDLL(None, use_errno=True)
 outcomes = []

@@ -372,7 +372,7 @@ def test_all_hostile_submissions_at_once_leave_the_rest_identical(tmp_path, list
     (link / "submission.toml").unlink()
     (link / "submission.toml").symlink_to("/proc/self/mem")
     clean = build(tmp_path, clean_root, out="clean", baselines=True)
-    hostile = build(tmp_path, root, out="hostile", baselines=True, n_jobs=2)
+    hostile = build(tmp_path, root, out="hostile", baselines=True, n_jobs=2, call_timeout_s=5)
     assert_no_process_left(str(root))
     ranked = rank(hostile["results"], hostile["puzzles"])
     assert next(r for r in ranked if r["solver"] == "reference")["rank"] == 1  # first (hostile copies of it may tie)
@@ -391,7 +391,7 @@ def test_all_hostile_submissions_at_once_leave_the_rest_identical(tmp_path, list
     ("rederive_position", "n_ctx = 10", "n_ctx = -3", "model.config.n_ctx"),
 ])
 def test_out_of_range_declarations_name_the_file_and_field(tmp_path, puzzle, old, new, field):
-    from harness.declaration import load_declaration
+    from harness.puzzle.declaration import load_declaration
     from harness.errors import DeclarationError
 
     folder = tmp_path / puzzle

@@ -29,7 +29,7 @@ from harness.errors import SubmissionError
 from harness.grader import grade
 from harness.hypothesis import Hypothesis
 from harness.sandbox.client import IsolatedSubmission, RemoteFunction, grade_isolated
-from harness.registry import REPO_ROOT
+from harness.puzzle.registry import REPO_ROOT
 from harness.sandbox.process import bubblewrap_problem
 
 HOSTILE = Path(__file__).resolve().parents[1] / "hostile"

@@ -107,6 +107,6 @@ def test_copied_declaration_is_valid(puzzle_copy):
 
 
 def test_the_written_out_native_config_fields_match_transformer_lens():
-    from harness.declaration import NATIVE_CONFIG_FIELDS, _native_config_fields
+    from harness.puzzle.declaration import NATIVE_CONFIG_FIELDS, _native_config_fields
 
     assert NATIVE_CONFIG_FIELDS == _native_config_fields()

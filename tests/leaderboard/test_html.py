@@ -1,4 +1,6 @@
-"""The leaderboard renderer on a fixed sample of result files (tests/fixtures/results_sample/<solver>/<puzzle>.json).
+"""The leaderboard page (harness/leaderboard/html.py) on a fixed sample of result files
+(tests/fixtures/results_sample/<solver>/<puzzle>.json, read by the `results` fixture of tests/leaderboard/conftest.py;
+the ranking and the Markdown page on the same sample: test_rank.py, test_markdown.py).
 
 The sample: 4 solvers x 3 puzzles. `reference` (human) solves all three; `xss_probe` (human) has a display name,
 link and messages full of markup and solves one; `auto_circuit` (automated) solves one, errors on one and has
@@ -15,7 +17,6 @@ import base64
 import copy
 import hashlib
 import importlib.util
-import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,10 +24,7 @@ from pathlib import Path
 import pytest
 
 from harness.leaderboard.html import AXIS_LIMITS, axis_range, render_html
-from harness.leaderboard.markdown import render_markdown
-from harness.leaderboard.rank import rank
 
-SAMPLE = Path(__file__).parents[1] / "fixtures" / "results_sample"
 PUZZLES = ["rederive_position", "previous_token_mlp", "bigram_0l"]
 GENERATED = "2026-12-01T12:00:00+00:00"
 COMMIT = "0123abc"
@@ -36,126 +34,9 @@ BY_MEAN_ASC = ["auto_circuit", "random_baseline", "xss_probe", "reference"]  # 0
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 
 
-def load_sample() -> list[dict]:
-    files = sorted(SAMPLE.glob("*/*.json"))
-    assert len(files) == 10, files
-    return [json.loads(f.read_text(encoding="utf-8")) for f in files]
-
-
-@pytest.fixture(scope="module")
-def results():
-    return load_sample()
-
-
 def ok_claims(results, puzzle):
     """The claims the chart of `puzzle` should draw: those of every non-error result on it."""
     return [c for r in results if r["puzzle"] == puzzle and r["status"] == "ok" for c in r["claims"]]
-
-
-# ------------------------------------------------------------------------------------------------ rank
-
-
-def test_rank_orders_by_solved_then_mean_then_name(results):
-    rows = rank(results, PUZZLES)
-    assert [r["solver"] for r in rows] == RANKED
-    assert [r["rank"] for r in rows] == [1, 2, 3, 4]
-    assert [r["solved"] for r in rows] == [3, 1, 1, 0]
-    means = {r["solver"]: r["mean_score"] for r in rows}
-    assert means["reference"] == pytest.approx((1.0 + 0.95 + 0.9) / 3)
-    assert means["auto_circuit"] == pytest.approx(0.85 / 3)  # error and missing puzzle count as 0
-    assert means["random_baseline"] == pytest.approx((0.3 + 0.3 + 0.45) / 3)
-    assert means["random_baseline"] > means["auto_circuit"]  # ...and it still ranks below: fewer solved
-
-    auto = rows[2]
-    assert auto["method"] == "automated" and not auto["baseline"] and auto["link"] is None
-    assert auto["puzzles"]["bigram_0l"] == pytest.approx({
-        "score": 0.0, "solved": False, "status": "missing", "error": None,
-        "claims_passed": 0, "claims_total": 0, "first_failure": ""})
-    err = auto["puzzles"]["previous_token_mlp"]
-    assert err["status"] == "error" and err["score"] == 0.0 and not err["solved"]
-    assert "out of range" in err["error"]
-    assert auto["puzzles"]["rederive_position"]["claims_passed"] == 2
-    assert auto["puzzles"]["rederive_position"]["claims_total"] == 3
-    assert rows[3]["baseline"] and rows[3]["method"] == "baseline"
-    assert rows[1]["display_name"] == XSS_NAME
-
-
-def test_rank_edge_cases(results):
-    res = copy.deepcopy(results)
-    # an error result counts as 0 even if it carries a score; the newest of two results for a pair wins
-    for r in res:
-        if r["solver"] == "auto_circuit" and r["puzzle"] == "previous_token_mlp":
-            r["score"], r["solved"] = 0.99, True
-    newer = copy.deepcopy(next(r for r in res if r["solver"] == "random_baseline" and r["puzzle"] == "bigram_0l"))
-    newer.update(score=0.0, date="2027-01-01T00:00:00+00:00")
-    rows = {r["solver"]: r for r in rank([newer, *res], PUZZLES)}
-    assert rows["auto_circuit"]["puzzles"]["previous_token_mlp"]["score"] == 0.0
-    assert rows["auto_circuit"]["solved"] == 1
-    assert rows["random_baseline"]["puzzles"]["bigram_0l"]["score"] == 0.0
-    # results for puzzles outside the list are ignored; the mean is over the listed puzzles only
-    rows = rank(res, ["bigram_0l"])
-    assert [r["solver"] for r in rows] == ["reference", "random_baseline"]
-    # equal solved and mean share a rank; the name breaks the tie in the order
-    twin = copy.deepcopy([r for r in res if r["solver"] == "random_baseline"])
-    for r in twin:
-        r["solver"], r["display_name"] = "another_baseline", "Another"
-    rows = rank(res + twin, PUZZLES)
-    assert [(r["rank"], r["solver"]) for r in rows][-2:] == [(4, "another_baseline"), (4, "random_baseline")]
-    assert rank([], PUZZLES) == []
-
-
-# -------------------------------------------------------------------------------------------- markdown
-
-
-def table_rows(block: str) -> list[list[str]]:
-    """Cells of a GitHub table (pipes escaped as \\| stay inside their cell), separator row dropped."""
-    rows = []
-    for line in block.strip().splitlines():
-        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
-        if not all(re.fullmatch(r":?-+:?", c) for c in cells):
-            rows.append(cells)
-    return rows
-
-
-def test_markdown(results):
-    md = render_markdown(results, PUZZLES, GENERATED, COMMIT)
-    assert md.startswith("# Leaderboard\n")
-    assert "`make leaderboard`" in md and GENERATED in md and COMMIT in md
-    sections = md.split("\n## ")
-    assert [s.splitlines()[0] for s in sections[1:]] == PUZZLES
-
-    summary = table_rows(sections[0][sections[0].index("|"):])
-    assert summary[0] == ["rank", "solver", "method", "puzzles solved", "mean score", *PUZZLES]
-    assert all(len(row) == len(summary[0]) for row in summary)
-    body = summary[1:]
-    assert [row[1] for row in body] == ["[Reference](https://example.org/interp-puzzles/reference)",
-                                        "&lt;script&gt;alert(\"pwned\")&lt;/script&gt; &amp; &lt;b&gt;Co&lt;/b&gt;",
-                                        "AutoCircuit (ACDC sweep)", "Random circuit"]
-    assert [row[0] for row in body] == ["1", "2", "3", "4"]
-    assert body[0][3:] == ["3/3", "0.950", "1.000 ✓", "0.950 ✓", "0.900 ✓"]
-    assert body[2][3:] == ["1/3", "0.283", "0.850 ✓", "error", "—"]
-    assert body[3][2:] == ["*baseline*", "0/3", "0.350", "0.300", "0.300", "0.450"]
-    assert "<script>" not in md  # markup in names is shown as text, never as raw HTML
-    assert "javascript:" not in md  # a non-http(s) link is dropped
-
-    prev = table_rows(sections[2][sections[2].index("|"):])
-    assert prev[0] == ["solver", "method", "score", "solved", "claims passed", "first failure / error"]
-    assert all(len(row) == 6 for row in prev)
-    assert [row[0] for row in prev[1:]][-1] == "AutoCircuit (ACDC sweep)"  # the error row comes last
-    assert prev[-1][2:5] == ["error", "error", "0/0"]
-    assert prev[-1][5].startswith("error: HypothesisError: component")
-    assert prev[2][4:] == ["1/2", "circuit faithfulness 0.60 &lt; 0.90 \\| pipe \\| and newline"]
-    rederive = table_rows(sections[1][sections[1].index("|"):])
-    assert [row[4] for row in rederive[1:]] == ["4/4", "2/3", "2/3", "0/2"]
-    assert "No submission from: " in sections[3] and "AutoCircuit (ACDC sweep)" in sections[3]
-
-    long = copy.deepcopy(results)
-    long[0]["failures"] = ["x" * 500]
-    long[0]["solved"] = False
-    assert max(map(len, render_markdown(long, PUZZLES, GENERATED, None).splitlines())) < 400  # shortened
-    assert "No results yet." in render_markdown([], PUZZLES, GENERATED, None)
-    noted = render_markdown(results, PUZZLES, GENERATED, COMMIT, notes=["gpt2_ioi: not graded here (<no GPU>)."])
-    assert "\n- gpt2_ioi: not graded here (&lt;no GPU&gt;).\n" in noted.split("\n## ")[0]
 
 
 # -------------------------------------------------------------------------------------------- html, parsed

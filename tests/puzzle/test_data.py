@@ -7,8 +7,8 @@ import pytest
 
 import harness
 from harness import DeclarationError, load_declaration
-from harness.data import call_generator, load_hook, validate_columns
-from harness.models import build_model
+from harness.puzzle.data import call_generator, load_hook, validate_columns
+from harness.puzzle.models import build_model
 from harness.puzzle import puzzles_dir
 
 ALL = harness.list_puzzles()
@@ -19,7 +19,7 @@ def decl_of(name):
 
 
 def rows(ds):
-    return {k: np.asarray(v).tolist() for k, v in ds.to_dict().items()}
+    return {k: np.asarray(v).tolist() for k, v in (ds.to_dict() if hasattr(ds, "to_dict") else ds).items()}
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -89,7 +89,6 @@ def test_gpt2_prompts_are_drawn_without_replacement():
 
 # Bad generators: a valid template for bigram_0l (29 tokens, n_ctx 32, targets at [0, 31)) and one mutation each.
 TEMPLATE = '''
-import datasets
 import numpy as np
 
 def generate(n, seed, split="eval"):
@@ -99,10 +98,11 @@ def generate(n, seed, split="eval"):
     targets[:, :-1] = tokens[:, 1:]
     columns = {"tokens": tokens, "targets": targets}
     MUTATION
-    return datasets.Dataset.from_dict(columns)
+    return columns
 '''
 MUTATIONS = {
-    "not a Dataset": ("return columns", "not a datasets.Dataset"),
+    "not columns": ("return list(columns.values())", "not a mapping of column name to array"),
+    "columns of different lengths": ('columns["targets"] = targets[:-1]', "columns of different lengths"),
     "too many rows": ("columns = {k: np.concatenate([v, v[:1]]) for k, v in columns.items()}", "rows when asked for"),
     "float tokens": ('columns["tokens"] = tokens.astype(np.float32)', "dtype float32"),
     "1-d tokens": ('columns["tokens"] = tokens[:, 0]', "shape (8,)"),
@@ -126,13 +126,21 @@ def test_bad_generator_names_data_generator(puzzle_copy, assert_names, mutation,
     assert message in str(exc.value)
 
 
-def test_generator_template_is_valid(puzzle_copy):
-    """Control for the mutations above: the unmutated template passes."""
+@pytest.mark.parametrize("returned", ["columns", "datasets.Dataset.from_dict(columns)"])
+def test_generator_template_is_valid(puzzle_copy, returned):
+    """Control for the mutations above: the unmutated template passes, returning plain columns or a Dataset;
+    solvers get a datasets.Dataset either way, with the same values."""
+    import datasets
+
     folder = puzzle_copy("bigram_0l")
-    (folder / "data.py").write_text(TEMPLATE.replace("MUTATION", "pass"), encoding="utf-8")
+    text = TEMPLATE.replace("MUTATION", "import datasets").replace("return columns", f"return {returned}")
+    (folder / "data.py").write_text(text, encoding="utf-8")
     decl = load_declaration(folder / "puzzle.toml")
-    ds = harness.Puzzle(decl, build_model(decl, seed=0)).generate(8, seed=1)
-    assert len(ds) == 8
+    puzzle = harness.Puzzle(decl, build_model(decl, seed=0))
+    ds = puzzle.generate(8, seed=1)
+    assert isinstance(ds, datasets.Dataset) and len(ds) == 8 and ds.column_names == ["tokens", "targets"]
+    tokens = np.random.default_rng(1).integers(0, 29, size=(8, 32))
+    assert (puzzle.tensors(ds)["tokens"].numpy() == tokens).all()
 
 
 def test_generator_function_must_exist(puzzle_copy, set_line, assert_names):

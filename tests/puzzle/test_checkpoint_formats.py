@@ -1,5 +1,5 @@
 """--checkpoint accepts a TransformerLens 2.x/3.x HookedTransformer state dict (torch.save or safetensors) as well as
-the bridge's own layout; the mapping (harness.checkpoint_formats) matches HookedTransformer's conventions."""
+the bridge's own layout; the mapping (harness.puzzle.checkpoint_formats) matches HookedTransformer's conventions."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from safetensors.torch import save_file
 
 import harness
 from harness import DeclarationError
-from harness.checkpoint_formats import from_hooked_transformer, to_hooked_transformer
-from harness.models import build_model
+from harness.puzzle.checkpoint_formats import from_hooked_transformer, to_hooked_transformer
+from harness.puzzle.models import build_model
 
-from harness.registry import puzzles_dir
+from harness.puzzle.registry import puzzles_dir
 
 PUZZLES = puzzles_dir()
 TOY = ["bigram_0l", "previous_token_mlp", "rederive_position", "permutation_listing"]

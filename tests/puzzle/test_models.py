@@ -9,7 +9,7 @@ import torch
 
 import harness
 from harness import DeclarationError, load_declaration
-from harness.models import ZeroLayerModel, build_model, save_checkpoint
+from harness.puzzle.models import ZeroLayerModel, build_model, save_checkpoint
 
 TOY = ["bigram_0l", "previous_token_mlp", "rederive_position", "permutation_listing"]
 
@@ -97,7 +97,7 @@ def test_save_checkpoint_is_atomic_when_writing_fails(tmp_path, monkeypatch):
             handle.write(b"half a file")
         raise OSError("disk full")
 
-    monkeypatch.setattr("harness.models.save_file", broken_save)
+    monkeypatch.setattr("harness.puzzle.models.save_file", broken_save)
     with pytest.raises(OSError, match="disk full"):
         save_checkpoint(ZeroLayerModel(5, 4, 3), path)
     assert path.read_bytes() == before
@@ -117,7 +117,7 @@ def test_zero_layer_model_hook_embed():
 
 
 def test_embed_mlp_model_computes_the_mlp_on_the_embedding_sum():
-    from harness.models import EmbedMLPModel
+    from harness.puzzle.models import EmbedMLPModel
 
     torch.manual_seed(0)
     model = EmbedMLPModel(d_vocab=7, d_model=6, d_mlp=10, n_ctx=2, d_vocab_out=5)
@@ -135,8 +135,8 @@ def test_embed_mlp_model_computes_the_mlp_on_the_embedding_sum():
 
 def test_embed_mlp_components_and_no_path_claims(puzzle_copy, set_line, tmp_path):
     """An embed_mlp puzzle has the components embed and MLP0; a path claim is refused (one route only)."""
-    from harness.components import ComponentSpace
-    from harness.declaration import load_declaration
+    from harness.puzzle.components import ComponentSpace
+    from harness.puzzle.declaration import load_declaration
     from harness.grading.validation import validate
     from harness.hypothesis import Hypothesis, HypothesisError, PathClaim
 

@@ -9,9 +9,9 @@ import torch
 
 import harness
 from harness import PuzzleError, load_declaration
-from harness.models import build_model
+from harness.puzzle.models import build_model
 from harness.puzzle import puzzles_dir
-from harness.training import frozen_parameters, lr_factor, train
+from harness.puzzle.training import frozen_parameters, lr_factor, train
 
 DECLS = {name: load_declaration(puzzles_dir() / name / "puzzle.toml") for name in harness.list_puzzles()}
 TRAINABLE = [name for name, decl in DECLS.items() if decl.training is not None]
@@ -45,13 +45,13 @@ def test_training_is_deterministic_and_seeded():
 def test_training_data_come_from_train_split_and_seeds(monkeypatch):
     decl = DECLS["bigram_0l"]
     calls = []
-    original = harness.training.call_generator
+    original = harness.puzzle.training.call_generator
 
     def spy(decl_, n, seed, split):
         calls.append((seed, split))
         return original(decl_, n, seed, split)
 
-    monkeypatch.setattr(harness.training, "call_generator", spy)
+    monkeypatch.setattr(harness.puzzle.training, "call_generator", spy)
     train(decl, steps=3)
     assert calls and all(split == "train" and seed >= decl.data.train_seed for seed, split in calls)
 
@@ -95,7 +95,7 @@ def test_lr_cosine_decays_to_ten_percent():
 def test_negative_seed_or_no_steps_is_refused():
     from harness.errors import PuzzleError
     from harness.puzzle import load_declaration_by_name
-    from harness.training import train
+    from harness.puzzle.training import train
 
     decl = load_declaration_by_name("bigram_0l")
     with pytest.raises(PuzzleError, match="seed >= 0"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.components import Component, ComponentSpace, check_downstream
+from harness.puzzle.components import Component, ComponentSpace, check_downstream
 from harness.hypothesis import HypothesisError
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import harness
-from harness.view import AttentionView
+from harness.puzzle.view import AttentionView
 
 
 def test_attention_view_shows_every_head_of_the_model():

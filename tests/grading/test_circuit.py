@@ -1,0 +1,73 @@
+"""Circuit claims (harness/grading/circuit.py): minimality is on units whatever the writing, padding is caught,
+the last-layer screen's shortcut equals one run per position, ties with random circuits are not wins, redundant
+heads are needed together; the kept units are the union of the claimed positions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import harness
+from harness.grading import grade
+from harness.grading.circuit import keep_mask
+from harness.hypothesis import Circuit, Hypothesis
+from harness.puzzle.components import ComponentSpace
+
+RP = "rederive_position"
+CIRCUIT = ["embed[0:9]", "L0H0[1:9]", "L1H0[1:10]"]
+
+
+def test_minimality_does_not_depend_on_how_the_circuit_is_written(rp):
+    lumped = grade(Hypothesis(RP, [Circuit(CIRCUIT)]), puzzle=rp, n=64).claims[0]
+    split = grade(Hypothesis(RP, [Circuit(["embed[0:9]"] + [f"L0H0[{p}]" for p in range(1, 9)]
+                                          + [f"L1H0[{p}]" for p in range(1, 10)])]), puzzle=rp, n=64).claims[0]
+    assert lumped.failures == split.failures == []
+    assert lumped.value == pytest.approx(split.value)
+
+
+def test_padding_is_caught(rp):
+    padded = grade(Hypothesis(RP, [Circuit(["embed[0:9]", "L0H0[1:9]", "L1H0"])]), puzzle=rp, n=64).claims[0]
+    assert "circuit.minimality" in padded.failures and padded.details["padding"] == {"L1H0": [0]}
+
+
+def test_last_layer_screen_equals_one_run_per_position(rp, monkeypatch):
+    """The padding screen's shortcut for last-layer units (one run for all positions, logits swapped in per
+    position) gives the same drops as running each removal on its own."""
+    from harness.grading import circuit
+
+    seen = []
+    screen = circuit._unit_drops
+    monkeypatch.setattr(circuit, "_unit_drops", lambda ctx, keep: seen.append(screen(ctx, keep)) or seen[-1])
+    hypothesis = Hypothesis(RP, [Circuit(["embed[0:9]", "L0H0[1:9]", "L1H0"])])
+    grade(hypothesis, puzzle=rp, n=64)
+    monkeypatch.setattr(circuit, "_position_local", lambda space, group: False)
+    grade(hypothesis, puzzle=rp, n=64)
+    shortcut, per_run = seen
+    assert np.isfinite(shortcut["L1H0"]).sum() == 10
+    for base in shortcut:
+        np.testing.assert_allclose(shortcut[base], per_run[base], atol=1e-6)
+
+
+def test_ties_with_random_circuits_are_not_wins(rp):
+    whole = grade(Hypothesis(RP, [Circuit(["embed", "L0H0", "L1H0"])]), puzzle=rp, n=64).claims[0]
+    assert "circuit.baseline" in whole.failures and "no power" in whole.message
+
+
+def test_redundant_heads_are_needed_together_but_a_useless_head_is_not():
+    puzzle = harness.load_puzzle("previous_token_mlp")
+    rest = ["embed[1:23]", "pos_embed[2:24]", "MLP0[2:24]"]
+    four = grade(Hypothesis("previous_token_mlp", [Circuit(rest + [f"L0H{h}[2:24]" for h in range(4)])]),
+                 puzzle=puzzle, n=64).claims[0]
+    assert "circuit.minimality" not in four.failures and four.details["redundant"] == ["L0H0", "L0H1", "L0H2", "L0H3"]
+    padded = grade(Hypothesis("previous_token_mlp", [Circuit(rest + ["L0H1[2:24]", "L0H2[2:24]", "L1H3[2:24]"])]),
+                   puzzle=puzzle, n=64).claims[0]
+    assert padded.details["unneeded"] == ["L1H3"]
+
+
+def test_keep_mask_is_the_union_of_the_claimed_positions_per_component(shipped):
+    space = ComponentSpace(shipped(RP).declaration, shipped(RP).model, 10)
+    keep = keep_mask(space, [space.parse(n) for n in ["L0H0[1:3]", "L0H0[7]", "L1H0", "embed[0]"]])
+    assert set(keep) == {"L0H0", "L1H0", "embed"}
+    assert np.flatnonzero(keep["L0H0"]).tolist() == [1, 2, 7]
+    assert keep["L1H0"].all() and np.flatnonzero(keep["embed"]).tolist() == [0]
+    assert keep_mask(space, []) == {}
