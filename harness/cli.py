@@ -168,7 +168,8 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
     try:
         summary = build(out=out, solutions=Path(args.solutions) if args.solutions else None, n_jobs=args.jobs,
-                        force=args.force, only=args.puzzle, baselines=not args.no_baselines)
+                        force=args.force, only=args.puzzle, baselines=not args.no_baselines,
+                        backend=args.backend, address=args.address)
     except OSError as exc:
         where = exc.filename or out or "leaderboard/"
         print(f"error: could not write {where} ({exc.strerror or exc}). Free some disk space or make the folder "
@@ -247,7 +248,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_grade)
     p = sub.add_parser("leaderboard", help="grade every submission and baseline; write the leaderboard")
     p.add_argument("--out", default=None, help="output folder (default: leaderboard/)")
-    p.add_argument("--jobs", type=int, default=1, help="grade in this many worker processes")
+    p.add_argument("--jobs", type=int, default=1, help="grade in this many worker processes (ray: a local cluster of "
+                                                         "this many CPUs)")
+    p.add_argument("--backend", choices=["local", "ray"], default="local",
+                   help="where jobs run: local processes, or one Ray task per job (pip install interp-puzzles[ray])")
+    p.add_argument("--address", default=None, help="with --backend ray: join this running cluster (e.g. auto or "
+                                                    "ray://host:10001) instead of starting a local one")
     p.add_argument("--force", action="store_true", help="regrade everything, reusing no stored result")
     p.add_argument("--solutions", default=None, help="submissions folder (default: solutions/)")
     p.add_argument("--puzzle", action="append", default=None, help="grade only this puzzle (repeatable)")

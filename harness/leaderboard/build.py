@@ -16,9 +16,7 @@ import signal
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -30,6 +28,7 @@ from ..puzzle.registry import REPO_ROOT, list_puzzles, load_declaration_by_name
 from ..results_io import write_texts_atomic
 from ..sandbox.files import shown
 from . import jobs as _jobs
+from .backends import BACKENDS, run_local, run_ray, session
 from .baselines import BASELINES
 from .jobs import CALL_TIMEOUT_S, GRADE_BUDGET_S, Job
 from .record import ResultRecord
@@ -120,26 +119,25 @@ def _baseline_jobs(puzzles: list[str], store: ResultStore, budget_s: float | Non
 
 
 def _grade_all(jobs: list[Job], store: ResultStore, n_jobs: int, force: bool, label: str,
-               run: Callable[[Job], ResultRecord] | None = None) -> tuple[int, int]:
-    """Grade the jobs whose stored results cannot be reused; returns (graded, reused)."""
+               run: Callable[[Job], ResultRecord] | None = None, backend: str = "local",
+               address: str | None = None) -> tuple[int, int]:
+    """Grade the jobs whose stored results cannot be reused; returns (graded, reused). Jobs run grouped by puzzle
+    (a process keeps one puzzle's model and grading sample warm across them); results are written as they come."""
     from tqdm import tqdm
 
     run = run or _jobs.run_job
     todo = [job for job in jobs
             if force or job.problem or store.reusable(job.solver, job.puzzle, job.identity()) is None]
+    todo.sort(key=lambda job: job.puzzle)
     bar = tqdm(total=len(todo), desc=label, unit="grade", file=sys.stderr, disable=not todo)
-    if n_jobs <= 1:
-        for job in todo:
-            bar.set_postfix_str(f"{job.solver}/{job.puzzle}")
-            store.write(run(job))
-            bar.update(1)
+    if backend == "ray" and todo:
+        records = run_ray(todo, n_jobs, address)
     else:
-        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=get_context("spawn"), initializer=_die_with_parent,
-                                 initargs=(os.getpid(),)) as pool:
-            futures = {pool.submit(run, job): job for job in todo}
-            for future in as_completed(futures):
-                store.write(future.result())
-                bar.update(1)
+        records = run_local(todo, run, n_jobs, initializer=_die_with_parent, initargs=(os.getpid(),))
+    for record in records:
+        store.write(record)
+        bar.set_postfix_str(f"{record.solver}/{record.puzzle}")
+        bar.update(1)
     bar.close()
     return len(todo), len(jobs) - len(todo)
 
@@ -161,11 +159,14 @@ def _notes(broken: dict[str, str], skipped: dict[str, str], submissions: list[Su
 
 def build(out: Path | None = None, solutions: Path | None = None, n_jobs: int = 1, force: bool = False,
           only: list[str] | None = None, baselines: bool = True,
-          grade_budget_s: float | None = GRADE_BUDGET_S, call_timeout_s: float = CALL_TIMEOUT_S) -> dict[str, Any]:
+          grade_budget_s: float | None = GRADE_BUDGET_S, call_timeout_s: float = CALL_TIMEOUT_S,
+          backend: str = "local", address: str | None = None) -> dict[str, Any]:
     """Grade everything that changed, then write LEADERBOARD.md and index.html; returns a summary.
 
     only: restrict to these puzzles; baselines=False skips the baselines (tests use both to stay fast).
     call_timeout_s: a submission's worker may spend this long in one call of a hypothesis function.
+    backend: "local" (n_jobs processes) or "ray" (one Ray task per job; a local cluster of n_jobs CPUs, or the
+        cluster at `address`). Results and pages are the same either way.
     summary["results"]: the ResultRecords shown; summary["errors"]: puzzles whose declaration is broken (the run
     still finishes; the command exits 2).
     """
@@ -174,7 +175,9 @@ def build(out: Path | None = None, solutions: Path | None = None, n_jobs: int = 
 
     out = Path(out or REPO_ROOT / "leaderboard")
     solutions = Path(solutions or REPO_ROOT / "solutions")
-    if n_jobs > 1:
+    if backend not in BACKENDS:
+        raise PuzzleError(f"Unknown backend {backend!r}; use one of {', '.join(BACKENDS)}.")
+    if n_jobs > 1 or backend != "local":
         os.environ.setdefault("INTERP_PUZZLES_THREADS", "1")
     with run_lock(out):
         puzzles, skipped, broken = available_puzzles()
@@ -185,10 +188,13 @@ def build(out: Path | None = None, solutions: Path | None = None, n_jobs: int = 
         submissions = discover_submissions(solutions, list_puzzles())
         submissions.sort(key=lambda s: s.solver != REFERENCE)  # the reference first: baselines use its size
         jobs = _jobs_for(submissions, puzzles, grade_budget_s, call_timeout_s)
-        graded, reused = _grade_all(jobs, store, n_jobs, force, "submissions")
-        g2 = r2 = 0
-        if baselines:
-            g2, r2 = _grade_all(_baseline_jobs(puzzles, store, grade_budget_s), store, n_jobs, force, "baselines")
+        where = dict(backend=backend, address=address)
+        with session(backend, n_jobs, address):
+            graded, reused = _grade_all(jobs, store, n_jobs, force, "submissions", **where)
+            g2 = r2 = 0
+            if baselines:
+                g2, r2 = _grade_all(_baseline_jobs(puzzles, store, grade_budget_s), store, n_jobs, force, "baselines",
+                                    **where)
         keys = [(s.solver, p) for s in submissions for p in puzzles if p in s.modules]
         keys += [(b, p) for b in BASELINES for p in puzzles] if baselines else []
         results = [r for r in (store.verified(s, p) for s, p in keys) if r is not None]

@@ -46,6 +46,7 @@ class Job:
     reference_size: int | None = None  # baselines: units in the reference circuit
     budget_s: float | None = GRADE_BUDGET_S  # the grading process's time on this job
     call_timeout_s: float = CALL_TIMEOUT_S  # the sandboxed worker's wall-clock limit per hypothesis-function call
+    checkpoint: str | None = None  # grade this checkpoint file instead of the declared one (a Ray node's copy)
 
     @property
     def declaration(self) -> Declaration:
@@ -54,7 +55,8 @@ class Job:
     def identity(self, decl: Declaration | None = None) -> Identity:
         """What this job grades under: its result is reused while this stays the same."""
         decl = decl or self.declaration
-        return Identity(puzzle_version=decl.version, checkpoint_sha256=checkpoint_sha(decl),
+        sha = _sha256_of(_file_key(Path(self.checkpoint))) if self.checkpoint else checkpoint_sha(decl)
+        return Identity(puzzle_version=decl.version, checkpoint_sha256=sha,
                         submission_sha256=self.submission_sha256, harness_version=__version__,
                         grading_seed=decl.grading.seed)
 
@@ -86,15 +88,25 @@ def checkpoint_sha(decl: Declaration) -> str | None:
     return None if path is None else _sha256_of(_file_key(path))
 
 
-@lru_cache(maxsize=8)
-def _cached_puzzle(name: str, root: str, checkpoint: tuple):
+@lru_cache(maxsize=16)
+def _cached_puzzle(name: str, root: str, checkpoint: tuple, other: str | None):
     from ..puzzle import load_puzzle
 
-    return load_puzzle(name)
+    return load_puzzle(name, checkpoint=other)
 
 
-def _puzzle(decl: Declaration):
-    return _cached_puzzle(decl.name, str(puzzles_dir()), _file_key(_checkpoint_file(decl)))
+@lru_cache(maxsize=2)
+def _cached_sample(puzzle):
+    """The puzzle's grading sample (clean runs), prepared once per process and shared by every job on it."""
+    from ..grading.grader import exhaustive_n, prepare_sample
+
+    spec = puzzle.declaration.grading
+    return prepare_sample(puzzle, spec.seed, exhaustive_n(puzzle) or spec.n)
+
+
+def _puzzle(decl: Declaration, other: str | None = None):
+    checkpoint = Path(other) if other else _checkpoint_file(decl)
+    return _cached_puzzle(decl.name, str(puzzles_dir()), _file_key(checkpoint), other)
 
 
 @contextmanager
@@ -146,19 +158,20 @@ def run_job(job: Job) -> ResultRecord:
     try:
         if job.problem:
             raise HypothesisError(job.problem)
-        puzzle = _puzzle(decl)
+        puzzle = _puzzle(decl, job.checkpoint)
+        sample = _cached_sample(puzzle)
         with _time_budget(job.budget_s, what):
             if job.module is None:
                 hypothesis = baseline_hypothesis(job.solver, puzzle, decl.grading.seed, job.reference_size)
                 if hypothesis is None:
                     raise HypothesisError("This baseline needs the reference's circuit size, and the reference has "
                                           "no graded circuit claim for this puzzle.")
-                report = grade(hypothesis, puzzle=puzzle)
+                report = grade(hypothesis, puzzle=puzzle, sample=sample)
             else:
                 from ..sandbox.client import IsolatedSubmission
 
                 with IsolatedSubmission(Path(job.module), call_timeout_s=job.call_timeout_s) as submission:
-                    report = grade(submission.hypothesis(), puzzle=puzzle, call=submission.call)
+                    report = grade(submission.hypothesis(), puzzle=puzzle, call=submission.call, sample=sample)
         data = report.to_dict()
         outcome.update({k: data[k] for k in ("solved", "score", "parts", "claims", "failures")})
     except (Exception, GradeBudgetExceeded) as exc:  # noqa: BLE001 - one bad submission must never take down the run

@@ -103,7 +103,7 @@ def _folder_problem(folder: Path) -> str | None:
     return None
 
 
-def _digest(files: list[tuple[str, bytes]]) -> str:
+def folder_digest(files: list[tuple[str, bytes]]) -> str:
     digest = hashlib.sha256()
     for rel, data in files:
         digest.update(len(rel.encode("utf-8", "surrogateescape")).to_bytes(8, "big"))
@@ -130,7 +130,7 @@ def discover_submissions(root: Path, puzzles: list[str]) -> list[Submission]:
         meta, problem = _read_metadata(folder)
         digest = ""
         try:
-            digest = _digest(folder_files(folder))
+            digest = folder_digest(folder_files(folder))
         except SubmissionFileError as exc:
             problem = problem or str(exc)
         except OSError as exc:

@@ -95,10 +95,15 @@ def folder_files(folder: Path) -> list[tuple[str, bytes]]:
     return out
 
 
-def copy_folder(folder: Path, dest: Path) -> None:
-    """A private copy of the folder's regular files (what a grading worker sees as the submission's folder)."""
-    for rel, data in folder_files(folder):
+def write_files(files: list[tuple[str, bytes]], dest: Path) -> None:
+    """Files as `folder_files` returns them, written under `dest` (created, even when there are none)."""
+    for rel, data in files:
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     dest.mkdir(parents=True, exist_ok=True)
+
+
+def copy_folder(folder: Path, dest: Path) -> None:
+    """A private copy of the folder's regular files (what a grading worker sees as the submission's folder)."""
+    write_files(folder_files(folder), dest)
