@@ -202,6 +202,11 @@ def cmd_universality(args: argparse.Namespace) -> int:
     else:
         print(report.table())
         print(report.verdict())
+    if args.record:
+        from .universality import record
+
+        where = record(report.summary(), Path(args.record_out) if args.record_out else None)
+        print(f"recorded {where}", file=sys.stderr)
     ok = report.holds == len(report.seeds) and not any(s.decoys_solved for s in report.seeds)
     return 0 if ok else 1
 
@@ -265,6 +270,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", type=int, default=None, help="train fewer or more steps than declared")
     p.add_argument("--no-decoys", action="store_true", help="grade only the reference")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--record", action="store_true",
+                   help="write the summary to leaderboard/universality/NAME.json, which the leaderboard page shows")
+    p.add_argument("--record-out", default=None, help="the leaderboard folder to record into (default leaderboard/)")
     p.set_defaults(func=cmd_universality)
     return parser
 

@@ -88,6 +88,44 @@ class UniversalityReport:
         return {"puzzle": self.puzzle, "recipe": self.recipe, "holds": self.holds, "verdict": self.verdict(),
                 "seeds": [asdict(s) for s in self.seeds]}
 
+    def summary(self) -> dict[str, Any]:
+        """What the leaderboard page shows: the record `--record` writes to leaderboard/universality/NAME.json."""
+        from . import __version__
+
+        return {"puzzle": self.puzzle, "recipe": self.recipe, "seeds": [s.seed for s in self.seeds],
+                "holds": self.holds, "solved_on": [s.seed for s in self.seeds if s.solved],
+                "decoys_solved": sorted({d for s in self.seeds for d in s.decoys_solved}), "verdict": self.verdict(),
+                "harness_version": __version__}
+
+
+def record(summary: dict[str, Any], out: Path | None = None) -> Path:
+    """Write a universality summary where the leaderboard reads it (atomically)."""
+    from .results_io import write_text_atomic
+
+    path = (out or REPO_ROOT / "leaderboard") / "universality" / f"{summary['puzzle']}.json"
+    write_text_atomic(path, json.dumps(summary, indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def recorded(out: Path, puzzles: list[str]) -> dict[str, str]:
+    """Per puzzle, the line the leaderboard shows about its universality record (puzzles without one: none).
+    A record made for another recipe (the declaration or data module changed since) is marked stale."""
+    lines = {}
+    for name in puzzles:
+        path = out / "universality" / f"{name}.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            holds, seeds, recipe = int(data["holds"]), list(data["seeds"]), str(data["recipe"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        line = (f"Retrained with {len(seeds)} other seeds, the reference's mechanism holds on {holds} of "
+                f"{len(seeds)} (interp-puzzles universality {name} --seeds {len(seeds)})")
+        if data.get("decoys_solved"):
+            line += f"; decoys that solve on some seed: {', '.join(map(str, data['decoys_solved']))}"
+        stale = recipe != recipe_hash(load_declaration_by_name(name))
+        lines[name] = line + (" — stale: the recipe has changed since; run it again." if stale else ".")
+    return lines
+
 
 def checkpoint_for(decl: Declaration, seed: int, steps: int | None = None, cache: Path | None = None,
                    on_step: Callable[[int, float], None] | None = None) -> tuple[Path, float | None]:
@@ -107,6 +145,7 @@ def universality(name: str, seeds: list[int], *, steps: int | None = None, decoy
                  cache: Path | None = None, progress: Callable[[str], None] | None = None) -> UniversalityReport:
     """Retrain `name` with each seed (or reuse the cache), grade the reference and the decoys on each."""
     from .grading import grade
+    from .grading.grader import exhaustive_n, prepare_sample
     from .puzzle import load_puzzle
 
     decl = load_declaration_by_name(name)
@@ -118,10 +157,12 @@ def universality(name: str, seeds: list[int], *, steps: int | None = None, decoy
         path, trained = checkpoint_for(decl, seed, steps, cache)
         puzzle = load_puzzle(name, checkpoint=path)
         accuracy = float(puzzle.evaluate()["accuracy"])
-        report = grade(reference, puzzle=puzzle)
+        spec = decl.grading
+        sample = prepare_sample(puzzle, spec.seed, exhaustive_n(puzzle) or spec.n)  # shared by the reference and decoys
+        report = grade(reference, puzzle=puzzle, sample=sample)
         claims = [{"index": c.index, "kind": c.kind, "name": c.name, "value": c.value, "threshold": c.threshold,
                    "verdict": c.verdict, "message": c.message} for c in report.claims]
-        solved_decoys = [p.stem for p in decoy_paths if grade(p, puzzle=puzzle).solved]
+        solved_decoys = [p.stem for p in decoy_paths if grade(p, puzzle=puzzle, sample=sample).solved]
         results.append(SeedResult(seed, str(path), trained, accuracy, report.solved, report.score, claims,
                                   list(report.failures), solved_decoys))
         if progress:

@@ -50,3 +50,30 @@ def test_the_verdict_names_the_first_failing_claim_and_any_decoy_that_solves():
     assert report.verdict() == ("the reference's mechanism holds on 1 of 2 seeds; claim 2 (path: K-composition) fails "
                                 "on seed 2 because share 0.40 below 0.8; decoys that solve somewhere: wrong_head")
     assert "0.400 ✗" in report.table()
+
+
+def test_a_recorded_summary_shows_on_the_leaderboard_and_goes_stale_with_the_recipe(tmp_path, monkeypatch):
+    claim = {"index": 0, "kind": "circuit", "name": "c", "value": 0.9, "threshold": 0.8, "verdict": "pass",
+             "message": ""}
+    recipe = uni.recipe_hash(load_declaration_by_name("bigram_0l"))
+    seeds = [uni.SeedResult(s, "x", None, 1.0, s != 2, 1.0, [claim], [], ["guess"] if s == 3 else [])
+             for s in (1, 2, 3)]
+    summary = uni.UniversalityReport("bigram_0l", recipe, seeds).summary()
+    assert (summary["holds"], summary["seeds"], summary["solved_on"]) == (2, [1, 2, 3], [1, 3])
+    path = uni.record(summary, tmp_path)
+    assert path == tmp_path / "universality" / "bigram_0l.json" and json.loads(path.read_text()) == summary
+    lines = uni.recorded(tmp_path, ["bigram_0l", "rederive_position"])  # the second has no record: no line
+    assert lines == {"bigram_0l": "Retrained with 3 other seeds, the reference's mechanism holds on 2 of 3 "
+                                  "(interp-puzzles universality bigram_0l --seeds 3); decoys that solve on some "
+                                  "seed: guess."}
+    from harness.leaderboard.html import render_html
+    from harness.leaderboard.markdown import render_markdown
+
+    assert lines["bigram_0l"] in render_markdown([], ["bigram_0l"], None, None, universality=lines)
+    assert "holds on 2 of 3" in render_html([], ["bigram_0l"], None, None, universality=lines)
+
+    monkeypatch.setattr(uni, "recipe_hash", lambda decl, steps=None: "another")  # the recipe changed since
+    assert uni.recorded(tmp_path, ["bigram_0l"])["bigram_0l"].endswith("stale: the recipe has changed since; "
+                                                                       "run it again.")
+    path.write_text("{ not json")  # a broken record is ignored, not fatal
+    assert uni.recorded(tmp_path, ["bigram_0l"]) == {}

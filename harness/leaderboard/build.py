@@ -27,6 +27,7 @@ from ..errors import LeaderboardBusy, PuzzleError
 from ..puzzle.registry import REPO_ROOT, list_puzzles, load_declaration_by_name
 from ..results_io import write_texts_atomic
 from ..sandbox.files import shown
+from ..universality import recorded
 from . import jobs as _jobs
 from .backends import BACKENDS, run_local, run_ray, session
 from .baselines import BASELINES
@@ -204,8 +205,10 @@ def build(out: Path | None = None, solutions: Path | None = None, n_jobs: int = 
         commit = (newest.git_commit if newest else None) or git_commit(REPO_ROOT)
         generated = newest.date if newest else now()
         notes = _notes(broken, skipped, submissions, solutions, puzzles)
-        pages = {out / "LEADERBOARD.md": render_markdown(results, puzzles, generated, commit, notes=notes),
-                 out / "index.html": render_html(results, puzzles, generated, commit, notes=notes)}
+        seeds = recorded(out, puzzles)  # universality records: on how many retrained seeds the reference holds
+        pages = {out / "LEADERBOARD.md": render_markdown(results, puzzles, generated, commit, notes=notes,
+                                                         universality=seeds),
+                 out / "index.html": render_html(results, puzzles, generated, commit, notes=notes, universality=seeds)}
         if any(not path.is_file() or path.read_text(encoding="utf-8", errors="replace") != text
                for path, text in pages.items()):
             write_texts_atomic(pages)

@@ -237,7 +237,7 @@ def _legend(axis: tuple[float, float]) -> str:
 
 
 def render_html(results: Iterable[ResultRecord | Mapping[str, Any]], puzzles: Sequence[str], generated_at: Any,
-                commit: str | None, *, notes: Sequence[str] = ()) -> str:
+                commit: str | None, *, notes: Sequence[str] = (), universality: Mapping[str, str] | None = None) -> str:
     """The leaderboard as one static HTML page: a sortable summary table and a claims chart per puzzle.
 
     No external CSS, JavaScript, fonts or images; the Content-Security-Policy forbids fetching anything and
@@ -285,6 +285,8 @@ def render_html(results: Iterable[ResultRecord | Mapping[str, Any]], puzzles: Se
         entries = standings(chosen, rows, puzzle)
         out.append(f'<section class="card puzzle" id="puzzle-{_e(slug)}" data-puzzle="{_e(puzzle)}">'
                    f"<h2><code>{_e(puzzle)}</code></h2>")
+        if universality and puzzle in universality:
+            out.append(f'<p class="note universality">{_e(universality[puzzle])}</p>')
         if not entries:
             out.append('<p class="missing">No submissions.</p></section>')
             continue

@@ -1,6 +1,6 @@
 """The leaderboard as GitHub-flavoured Markdown: a summary table (then notes), then one table per puzzle.
 
-    render_markdown(results, puzzles, generated_at, commit, *, notes=()) -> str
+    render_markdown(results, puzzles, generated_at, commit, *, notes=(), universality=None) -> str
 
 Every string taken from a result is untrusted: `_md` keeps it on one line, escapes table pipes and turns
 <, >, & into entities, so a name cannot open raw HTML that would swallow the rest of the page.
@@ -39,8 +39,10 @@ def _md_method(row: Mapping[str, Any]) -> str:
 
 
 def render_markdown(results: Iterable[ResultRecord | Mapping[str, Any]], puzzles: Sequence[str], generated_at: Any,
-                    commit: str | None, *, notes: Sequence[str] = ()) -> str:
-    """The leaderboard as GitHub-flavoured Markdown: a summary table (then `notes`), then one table per puzzle."""
+                    commit: str | None, *, notes: Sequence[str] = (), universality: Mapping[str, str] | None = None) -> str:
+    """The leaderboard as GitHub-flavoured Markdown: a summary table (then `notes`), then one table per puzzle
+    (under its heading, the puzzle's `universality` line when there is one)."""
+    universality = universality or {}
     results = records(results)
     puzzles = list(dict.fromkeys(puzzles))
     rows = rank(results, puzzles)
@@ -65,6 +67,8 @@ def render_markdown(results: Iterable[ResultRecord | Mapping[str, Any]], puzzles
         lines += ["", "Notes:", ""] + [f"- {note}" for note in notes]
     for puzzle in puzzles:
         lines += ["", f"## {_md(puzzle)}", ""]
+        if puzzle in universality:
+            lines += [_md(universality[puzzle]), ""]
         entries = standings(chosen, rows, puzzle)
         if not entries:
             lines.append("No submissions.")
