@@ -11,10 +11,13 @@ from __future__ import annotations
 import functools
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 import torch
+
+sys.path.insert(0, str(Path(__file__).parent))  # tests/helpers.py: `from helpers import ...` in any test file
 
 torch.set_num_threads(min(2, torch.get_num_threads()))
 

@@ -14,6 +14,7 @@ from harness import load_declaration
 from harness.cli import main
 from harness.puzzle.models import build_model, save_checkpoint
 from harness.puzzle import puzzles_dir
+from helpers import reference
 
 
 @pytest.mark.parametrize("name", harness.list_puzzles())
@@ -111,11 +112,6 @@ def test_train_without_out_writes_under_the_checkouts_runs_folder(tmp_path, monk
 # --- grade: verdicts as exit codes, --json ------------------------------------------------------------------------
 
 REPO = Path(__file__).resolve().parents[1]
-REFERENCE = REPO / "solutions" / "reference"
-
-
-def reference(name: str) -> Path:
-    return REFERENCE / f"{name}.py"
 
 
 def strict_json(text: str):

@@ -15,24 +15,9 @@ import pytest
 import harness
 from harness.grading import grade
 from harness.hypothesis import Algorithm, Attention, Circuit, Hypothesis, Interchange, PathClaim, Scrubbing
+from helpers import CIRCUIT, RP, by_kind, previous_position, previous_token
 
 FIXTURES = Path(__file__).parent / "fixtures"
-RP = "rederive_position"
-CIRCUIT = ["embed[0:9]", "L0H0[1:9]", "L1H0[1:10]"]
-
-
-def previous_token(tokens):
-    out = np.full(tokens.shape, -1)
-    out[:, 1:] = tokens[:, :-1]
-    return out
-
-
-def previous_position(tokens):
-    return np.broadcast_to(np.arange(tokens.shape[1]) - 1, tokens.shape).copy()
-
-
-def by_kind(report, kind):
-    return [c for c in report.claims if c.kind == kind]
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,7 @@ from harness.errors import WireError
 from harness.hypothesis import (Algorithm, Attention, Circuit, Hypothesis, HypothesisError, Interchange, PathClaim,
                                 Scrubbing, Subspace)
 from harness.wire import canonical, from_wire, to_wire
-
-RP = "rederive_position"
+from helpers import RP
 
 
 def test_a_subspace_basis_travels_on_the_wire():

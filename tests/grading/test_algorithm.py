@@ -13,15 +13,7 @@ import torch
 from harness.grading import grade
 from harness.grading.algorithm import agreement_rows
 from harness.hypothesis import Algorithm, Circuit, Hypothesis, HypothesisError
-
-RP = "rederive_position"
-CIRCUIT = ["embed[0:9]", "L0H0[1:9]", "L1H0[1:10]"]
-
-
-def previous_token(tokens):
-    out = np.full(tokens.shape, -1)
-    out[:, 1:] = tokens[:, :-1]
-    return out
+from helpers import CIRCUIT, RP, previous_token
 
 
 def test_algorithm_claims_explain_nothing(rp):

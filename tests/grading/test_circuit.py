@@ -12,9 +12,7 @@ from harness.grading import grade
 from harness.grading.circuit import keep_mask
 from harness.hypothesis import Circuit, Hypothesis
 from harness.puzzle.components import ComponentSpace
-
-RP = "rederive_position"
-CIRCUIT = ["embed[0:9]", "L0H0[1:9]", "L1H0[1:10]"]
+from helpers import CIRCUIT, RP
 
 
 def test_minimality_does_not_depend_on_how_the_circuit_is_written(rp):

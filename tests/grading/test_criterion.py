@@ -15,19 +15,9 @@ from harness.grading.context import ClaimResult
 from harness.grading.criterion import CIRCUIT_CHECKS, about, decide
 from harness.hypothesis import Algorithm, Attention, Circuit, Hypothesis
 from harness.puzzle.declaration import GradingSpec, RequiredQuestion
+from helpers import previous_token, reference
 
 REPO = Path(__file__).resolve().parents[2]
-REFERENCE = REPO / "solutions" / "reference"
-
-
-def reference(name: str) -> Path:
-    return REFERENCE / f"{name}.py"
-
-
-def previous_token(tokens: np.ndarray) -> np.ndarray:
-    out = np.full(tokens.shape, -1)
-    out[:, 1:] = tokens[:, :-1]
-    return out
 
 
 def previous_or_self(tokens: np.ndarray) -> np.ndarray:

@@ -20,27 +20,11 @@ from harness import PuzzleError
 from harness.grader import grade
 from harness.hypothesis import Algorithm, Attention, Circuit, Hypothesis, HypothesisError, Interchange, Scrubbing
 from harness.puzzle.models import build_model, save_checkpoint
+from helpers import previous_position, previous_token, reference
 
 REPO = Path(__file__).resolve().parents[2]
-REFERENCE = REPO / "solutions" / "reference"
 TOY = ["bigram_0l", "rederive_position", "previous_token_mlp", "permutation_listing"]
 STABILITY_SEEDS = [11, 222, 3333, 44444, 555555]
-
-
-def reference(name: str) -> Path:
-    return REFERENCE / f"{name}.py"
-
-
-# rederive_position: 10 positions, L1H0 copies the previous token
-def previous_token(tokens: np.ndarray) -> np.ndarray:
-    out = np.full(tokens.shape, -1)
-    out[:, 1:] = tokens[:, :-1]
-    return out
-
-
-def previous_position(tokens: np.ndarray) -> np.ndarray:
-    """Key q-1 for query q (-1 at position 0)."""
-    return np.broadcast_to(np.arange(tokens.shape[1]) - 1, tokens.shape).copy()
 
 
 def previous_or_self(tokens: np.ndarray) -> np.ndarray:

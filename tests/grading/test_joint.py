@@ -3,24 +3,11 @@ that hold one at a time but conflict together fail it; with nothing to apply the
 
 from __future__ import annotations
 
-import numpy as np
 
 from harness.grading import grade, joint
 from harness.grading.context import ClaimResult
 from harness.hypothesis import Algorithm, Attention, Circuit, Hypothesis, Interchange, PathClaim, Scrubbing
-
-RP = "rederive_position"
-CIRCUIT = ["embed[0:9]", "L0H0[1:9]", "L1H0[1:10]"]
-
-
-def previous_token(tokens):
-    out = np.full(tokens.shape, -1)
-    out[:, 1:] = tokens[:, :-1]
-    return out
-
-
-def previous_position(tokens):
-    return np.broadcast_to(np.arange(tokens.shape[1]) - 1, tokens.shape).copy()
+from helpers import CIRCUIT, RP, previous_position, previous_token
 
 
 def test_the_joint_test_applies_every_passing_claims_intervention_at_once(rp, monkeypatch):

@@ -9,8 +9,7 @@ from harness.grading import grade
 from harness.grading.path import readers
 from harness.hypothesis import Hypothesis, PathClaim
 from harness.puzzle.components import ComponentSpace
-
-RP = "rederive_position"
+from helpers import RP
 
 
 def test_path_claims_explain_their_source_only_and_test_only_through(rp):

@@ -13,9 +13,7 @@ import torch
 from harness.grading import grade
 from harness.grading.subspace import orthonormal, random_bases
 from harness.hypothesis import Circuit, Hypothesis, HypothesisError, Subspace
-
-RP = "rederive_position"
-CIRCUIT = ["embed[0:9]", "L0H0[1:9]", "L1H0[1:10]"]
+from helpers import CIRCUIT, RP
 
 
 def _l1h0_pca(rp, k: int) -> np.ndarray:

@@ -14,20 +14,9 @@ from harness.hypothesis import (Algorithm, Attention, Circuit, Hypothesis, Hypot
                                 Scrubbing, Subspace, load_hypothesis)
 from harness.puzzle.components import ComponentSpace
 from harness.wire import canonical
+from helpers import previous_position, previous_token
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-# rederive_position: 10 positions, L1H0 copies the previous token
-def previous_token(tokens: np.ndarray) -> np.ndarray:
-    out = np.full(tokens.shape, -1)
-    out[:, 1:] = tokens[:, :-1]
-    return out
-
-
-def previous_position(tokens: np.ndarray) -> np.ndarray:
-    """Key q-1 for query q (-1 at position 0)."""
-    return np.broadcast_to(np.arange(tokens.shape[1]) - 1, tokens.shape).copy()
 
 
 def copy_source(base: np.ndarray, source_values: np.ndarray) -> np.ndarray:

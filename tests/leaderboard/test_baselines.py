@@ -10,8 +10,7 @@ from harness.grading.validation import validate
 from harness.leaderboard.baselines import BASELINES, ablation_finder_circuit, baseline_hypothesis, random_circuit
 from harness.puzzle.components import ComponentSpace
 from harness.wire import canonical
-
-RP = "rederive_position"
+from helpers import RP
 
 
 def units(circuit: list[str], space: ComponentSpace) -> set[tuple[str, int]]:
