@@ -60,3 +60,97 @@ def test_grade_reference(benchmark, shipped, monkeypatch, capsys, name):
     with capsys.disabled():
         print(f"\n{name}: grade {seconds:.3f} s, one forward pass on {2 * report.n} rows {forward * 1e3:.1f} ms, "
               f"ratio {ratio:.0f}x")
+
+
+# --- against a raw-torch forward of exactly the rows the grade runs ------------------------------------------------
+
+ATTENTION_ONLY = ["rederive_position", "permutation_listing", "min_of_two_ints", "induction_2l"]
+
+
+def raw_forward(model, tokens: torch.Tensor) -> torch.Tensor:
+    """The attention-only model's logits in plain torch from its weights: embeddings, per layer an optional
+    LayerNorm and causal attention, a final optional LayerNorm, the unembedding. No hooks, no bridge."""
+    cfg, w = model.cfg, dict(model.state_dict())
+    heads, d_head, n = cfg.n_heads, cfg.d_head, tokens.shape[1]
+
+    def norm(x, name):
+        if f"{name}.weight" not in w:
+            return x
+        x = x - x.mean(-1, keepdim=True)
+        return x / (x.pow(2).mean(-1, keepdim=True) + cfg.eps).sqrt() * w[f"{name}.weight"] + w[f"{name}.bias"]
+
+    def linear(x, name):
+        out = x @ w[f"{name}.weight"].T
+        return out + w[f"{name}.bias"] if f"{name}.bias" in w else out
+
+    x = w["embed.weight"][tokens] + (w["pos_embed.weight"][:n] if "pos_embed.weight" in w else 0)
+    causal = torch.ones(n, n, dtype=torch.bool).tril()
+    for layer in range(cfg.n_layers):
+        h = norm(x, f"blocks.{layer}.ln1")
+        q, k, v = (linear(h, f"blocks.{layer}.attn.{m}").view(*h.shape[:2], heads, d_head).transpose(1, 2)
+                   for m in "qkv")
+        scores = (q @ k.transpose(-1, -2) / d_head ** 0.5).masked_fill(~causal, float("-inf"))
+        z = (scores.softmax(-1) @ v).transpose(1, 2).reshape(*h.shape[:2], heads * d_head)
+        x = x + linear(z, f"blocks.{layer}.attn.o")
+    return linear(norm(x, "ln_final"), "unembed")
+
+
+def rows_a_grade_runs(puzzle, monkeypatch) -> int:
+    """Rows (sequences) the model runs during one grade of the reference: clean runs and every variant's pass,
+    the untrained model's included (the same architecture, so the same cost per row)."""
+    counted = [0]
+    sample_class = harness.grading.sample.Sample
+    original_init, original_forward = sample_class.__init__, sample_class._forward
+
+    def init(self, model, tokens, hooks):
+        counted[0] += len(tokens)
+        original_init(self, model, tokens, hooks)
+
+    def forward(self, variants, tokens):
+        counted[0] += len(tokens) * len(variants)
+        return original_forward(self, variants, tokens)
+
+    monkeypatch.setattr(sample_class, "__init__", init)
+    monkeypatch.setattr(sample_class, "_forward", forward)
+    grade(REFERENCE / f"{puzzle.name}.py", puzzle=puzzle)
+    monkeypatch.undo()
+    return counted[0]
+
+
+@pytest.mark.parametrize("name", ATTENTION_ONLY)
+def test_grade_against_raw_forward_and_a_naive_loop(benchmark, shipped, monkeypatch, capsys, name):
+    """grade time / raw-torch forward time of the same number of rows (in passes of the grader's size), and the
+    same grade with one forward pass per intervention (what a loop of `run_with_hooks` calls does)."""
+    puzzle = shipped(name)
+    spec = puzzle.declaration.grading
+    tokens = puzzle.tensors(puzzle.generate(2 * spec.n, spec.seed))["tokens"]
+    with torch.no_grad():  # the raw forward is the model (else the comparison means nothing)
+        torch.testing.assert_close(raw_forward(puzzle.model, tokens[:64]), puzzle.model(tokens[:64]),
+                                   rtol=1e-4, atol=1e-4)
+    benchmark.pedantic(lambda: None, rounds=1, iterations=1)  # the timings below are taken by hand, in extra_info
+    if benchmark.disabled:  # `make test`: the raw forward's correctness only
+        return
+    rows = rows_a_grade_runs(puzzle, monkeypatch)
+    per_pass = max(1, harness.grading.sample.MAX_TOKENS_PER_PASS // tokens.shape[1])
+    blocks = [tokens[i % len(tokens):][:per_pass] for i in range(0, rows, per_pass)]
+
+    def best(fn, rounds=3) -> float:
+        fn()
+        timings = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            fn()
+            timings.append(time.perf_counter() - start)
+        return min(timings)
+
+    with torch.no_grad():
+        raw = best(lambda: [raw_forward(puzzle.model, b) for b in blocks])
+    graded = best(lambda: grade(REFERENCE / f"{name}.py", puzzle=puzzle))
+    monkeypatch.setattr(harness.grading.sample, "MAX_TOKENS_PER_PASS", 2 * spec.n * tokens.shape[1] // 2)
+    naive = best(lambda: grade(REFERENCE / f"{name}.py", puzzle=puzzle))  # one pass per intervention
+    benchmark.extra_info.update(puzzle=name, rows=rows, grade_seconds=round(graded, 4), raw_seconds=round(raw, 4),
+                                naive_loop_seconds=round(naive, 4), grade_over_raw=round(graded / raw, 2),
+                                naive_over_grade=round(naive / graded, 2))
+    with capsys.disabled():
+        print(f"\n{name}: {rows} rows; grade {graded:.3f} s, raw-torch forward of those rows {raw:.3f} s "
+              f"({graded / raw:.2f}x), one pass per intervention {naive:.3f} s ({naive / graded:.2f}x the grade)")
