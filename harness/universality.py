@@ -64,7 +64,7 @@ class UniversalityReport:
             first = broken[0]
             claim = next((c for c in first.claims if c["verdict"] == "fail"), None)
             why = (f"claim {claim['index']} ({claim['kind']}: {claim['name']}) fails on seed {first.seed} because "
-                   f"{claim['message'].split(';')[0].rstrip('.')}" if claim else
+                   f"{_reason(claim)}" if claim else
                    f"on seed {first.seed}: {first.failures[0] if first.failures else 'not solved'}")
             line += f"; {why}"
         decoys = sorted({d for s in self.seeds for d in s.decoys_solved})
@@ -125,6 +125,16 @@ def recorded(out: Path, puzzles: list[str]) -> dict[str, str]:
         stale = recipe != recipe_hash(load_declaration_by_name(name))
         lines[name] = line + (" — stale: the recipe has changed since; run it again." if stale else ".")
     return lines
+
+
+def _reason(claim: dict[str, Any]) -> str:
+    """The part of a failing claim's message that says why: its first clause, unless the value itself passes
+    (then the failure is a later check, e.g. a component that is not needed)."""
+    clauses = [c.strip().rstrip(".") for c in claim["message"].split("; ") if c.strip()]
+    value, threshold = claim.get("value"), claim.get("threshold")
+    passes = isinstance(value, (int, float)) and isinstance(threshold, (int, float)) and value >= threshold
+    later = [c for c in clauses[1:] if not c.startswith("beats ")]
+    return (later[0] if passes and later else clauses[0] if clauses else "it does not pass")
 
 
 def checkpoint_for(decl: Declaration, seed: int, steps: int | None = None, cache: Path | None = None,

@@ -77,3 +77,12 @@ def test_a_recorded_summary_shows_on_the_leaderboard_and_goes_stale_with_the_rec
                                                                        "run it again.")
     path.write_text("{ not json")  # a broken record is ignored, not fatal
     assert uni.recorded(tmp_path, ["bigram_0l"]) == {}
+
+
+def test_the_verdict_names_the_check_that_fails_when_the_value_itself_passes():
+    claim = {"index": 0, "kind": "circuit", "name": "c", "value": 0.95, "threshold": 0.9, "verdict": "fail",
+             "message": "faithfulness 0.950 (threshold 0.9) under mean ablation; not needed (removing each costs less "
+                        "than δ=0.05): L0H1; beats 100% of 20 random circuits of 9 units."}
+    report = uni.UniversalityReport("p", "h", [uni.SeedResult(1, "a", None, 1.0, False, 0.5, [claim], [])])
+    assert report.verdict().startswith("the reference's mechanism holds on 0 of 1 seeds; claim 0 (circuit: c) fails "
+                                       "on seed 1 because not needed (removing each costs less than δ=0.05): L0H1")
