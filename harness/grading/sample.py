@@ -101,7 +101,8 @@ class Sample:
         states = [{} for _ in variants]
         hooks = [(name, _stacked_hook(name, edits, states, len(tokens))) for name, edits in by_hook.items()]
         with torch.no_grad():
-            return self.model.run_with_hooks(tokens.repeat(len(variants), 1).to(device), fwd_hooks=hooks).cpu()
+            stacked = tokens if len(variants) == 1 else tokens.repeat(len(variants), 1)
+            return self.model.run_with_hooks(stacked.to(device), fwd_hooks=hooks).cpu()
 
 
 def device_of(model: torch.nn.Module) -> torch.device:
@@ -134,6 +135,10 @@ def other_rows(n: int, generator: torch.Generator) -> torch.Tensor:
 
 def _stacked_hook(name: str, edits: list[tuple[int, Edit]], states: list[dict], batch: int):
     def hook(activation: torch.Tensor, hook=None) -> torch.Tensor:
+        if len(activation) == batch:  # one variant in this pass: no split and no copy back
+            for _, edit in edits:
+                activation = edit.apply(name, activation, states[0])
+            return activation
         parts = list(activation.split(batch))
         for v, edit in edits:
             parts[v] = edit.apply(name, parts[v], states[v])
