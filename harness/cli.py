@@ -196,7 +196,8 @@ def cmd_universality(args: argparse.Namespace) -> int:
     if args.seeds < 1 or (args.steps is not None and args.steps < 1):
         raise PuzzleError(f"--seeds and --steps must be at least 1, not {args.seeds} and {args.steps}.")
     report = universality(args.name, list(range(1, args.seeds + 1)), steps=args.steps, decoys=not args.no_decoys,
-                          progress=lambda line: print(line, file=sys.stderr))
+                          progress=lambda line: print(line, file=sys.stderr), backend=args.backend, jobs=args.jobs,
+                          address=args.address)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, allow_nan=False, default=str))
     else:
@@ -273,6 +274,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--record", action="store_true",
                    help="write the summary to leaderboard/universality/NAME.json, which the leaderboard page shows")
     p.add_argument("--record-out", default=None, help="the leaderboard folder to record into (default leaderboard/)")
+    p.add_argument("--backend", choices=["local", "ray"], default="local",
+                   help="train and grade the seeds here, one after another, or as Ray tasks (one per seed)")
+    p.add_argument("--jobs", type=int, default=1, help="with --backend ray: a local cluster of this many CPUs")
+    p.add_argument("--address", default=None, help="with --backend ray: join this running cluster instead")
     p.set_defaults(func=cmd_universality)
     return parser
 

@@ -1,6 +1,7 @@
 """Mechanism universality: does the reference's mechanism hold on checkpoints retrained with other seeds?
 
-    interp-puzzles universality NAME --seeds K [--steps N] [--no-decoys] [--json]
+    interp-puzzles universality NAME --seeds K [--steps N] [--no-decoys] [--json] [--record]
+                                     [--backend ray [--jobs N] [--address A]]
 
 Retrains the puzzle's checkpoint from its recipe with training seeds 1..K (the shipped checkpoint is seed 0),
 grades the reference and every decoy on each, and reports claims × seeds (value, pass) with a one-line verdict.
@@ -152,8 +153,34 @@ def checkpoint_for(decl: Declaration, seed: int, steps: int | None = None, cache
 
 
 def universality(name: str, seeds: list[int], *, steps: int | None = None, decoys: bool = True,
-                 cache: Path | None = None, progress: Callable[[str], None] | None = None) -> UniversalityReport:
-    """Retrain `name` with each seed (or reuse the cache), grade the reference and the decoys on each."""
+                 cache: Path | None = None, progress: Callable[[str], None] | None = None, backend: str = "local",
+                 jobs: int = 1, address: str | None = None) -> UniversalityReport:
+    """Retrain `name` with each seed (or reuse the cache), grade the reference and the decoys on each.
+
+    backend "ray": one Ray task per seed (num_cpus=1) on a local cluster of `jobs` CPUs or the cluster at `address`;
+    each node trains into its own cache. The report is the same whichever backend ran it (for the same checkpoints).
+    """
+    decl = load_declaration_by_name(name)
+    if backend == "ray":
+        from .leaderboard.backends import ray_session
+
+        with ray_session(jobs, address):
+            import ray
+
+            task = ray.remote(num_cpus=1, max_retries=0)(seed_result)
+            results = ray.get([task.remote(name, seed, steps, decoys, cache) for seed in seeds])
+    elif backend == "local":
+        results = [seed_result(name, seed, steps, decoys, cache, progress) for seed in seeds]
+    else:
+        from .errors import PuzzleError
+
+        raise PuzzleError(f"Unknown backend {backend!r}; use local or ray.")
+    return UniversalityReport(name, recipe_hash(decl, steps), results)
+
+
+def seed_result(name: str, seed: int, steps: int | None = None, decoys: bool = True, cache: Path | None = None,
+                progress: Callable[[str], None] | None = None) -> SeedResult:
+    """One training seed: its checkpoint (retrained or cached), accuracy, the reference's grade and the decoys'."""
     from .grading import grade
     from .grading.grader import exhaustive_n, prepare_sample
     from .puzzle import load_puzzle
@@ -161,21 +188,18 @@ def universality(name: str, seeds: list[int], *, steps: int | None = None, decoy
     decl = load_declaration_by_name(name)
     reference = REPO_ROOT / "solutions" / "reference" / f"{name}.py"
     decoy_paths = sorted((decl.folder / "decoys").glob("*.py")) if decoys else []
-    results = []
-    for seed in seeds:
-        start = time.perf_counter()
-        path, trained = checkpoint_for(decl, seed, steps, cache)
-        puzzle = load_puzzle(name, checkpoint=path)
-        accuracy = float(puzzle.evaluate()["accuracy"])
-        spec = decl.grading
-        sample = prepare_sample(puzzle, spec.seed, exhaustive_n(puzzle) or spec.n)  # shared by the reference and decoys
-        report = grade(reference, puzzle=puzzle, sample=sample)
-        claims = [{"index": c.index, "kind": c.kind, "name": c.name, "value": c.value, "threshold": c.threshold,
-                   "verdict": c.verdict, "message": c.message} for c in report.claims]
-        solved_decoys = [p.stem for p in decoy_paths if grade(p, puzzle=puzzle, sample=sample).solved]
-        results.append(SeedResult(seed, str(path), trained, accuracy, report.solved, report.score, claims,
-                                  list(report.failures), solved_decoys))
-        if progress:
-            progress(f"seed {seed}: {'solved' if report.solved else 'not solved'} "
-                     f"({time.perf_counter() - start:.1f} s{'' if trained is None else f', trained in {trained:.1f} s'})")
-    return UniversalityReport(name, recipe_hash(decl, steps), results)
+    start = time.perf_counter()
+    path, trained = checkpoint_for(decl, seed, steps, cache)
+    puzzle = load_puzzle(name, checkpoint=path)
+    accuracy = float(puzzle.evaluate()["accuracy"])
+    spec = decl.grading
+    sample = prepare_sample(puzzle, spec.seed, exhaustive_n(puzzle) or spec.n)  # shared by the reference and decoys
+    report = grade(reference, puzzle=puzzle, sample=sample)
+    claims = [{"index": c.index, "kind": c.kind, "name": c.name, "value": c.value, "threshold": c.threshold,
+               "verdict": c.verdict, "message": c.message} for c in report.claims]
+    solved_decoys = [p.stem for p in decoy_paths if grade(p, puzzle=puzzle, sample=sample).solved]
+    if progress:
+        progress(f"seed {seed}: {'solved' if report.solved else 'not solved'} "
+                 f"({time.perf_counter() - start:.1f} s{'' if trained is None else f', trained in {trained:.1f} s'})")
+    return SeedResult(seed, str(path), trained, accuracy, report.solved, report.score, claims, list(report.failures),
+                      solved_decoys)

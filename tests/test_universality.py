@@ -86,3 +86,15 @@ def test_the_verdict_names_the_check_that_fails_when_the_value_itself_passes():
     report = uni.UniversalityReport("p", "h", [uni.SeedResult(1, "a", None, 1.0, False, 0.5, [claim], [])])
     assert report.verdict().startswith("the reference's mechanism holds on 0 of 1 seeds; claim 0 (circuit: c) fails "
                                        "on seed 1 because not needed (removing each costs less than δ=0.05): L0H1")
+
+
+def test_the_ray_backend_gives_the_local_report(tmp_path, monkeypatch):
+    """One Ray task per seed, on a real local 2-CPU cluster; with the checkpoints the local run cached, every
+    claim's value and verdict is the same."""
+    monkeypatch.setattr(uni, "CACHE", tmp_path)
+    local = uni.universality("bigram_0l", [1, 2], steps=30, decoys=False)
+    ray = uni.universality("bigram_0l", [1, 2], steps=30, decoys=False, backend="ray", jobs=2, cache=tmp_path)
+    assert [s.trained_s for s in ray.seeds] == [None, None]  # the cached checkpoints
+    assert [(s.seed, s.solved, s.claims, s.accuracy) for s in ray.seeds] == \
+        [(s.seed, s.solved, s.claims, s.accuracy) for s in local.seeds]
+    assert ray.verdict() == local.verdict()
