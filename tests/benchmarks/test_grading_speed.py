@@ -132,7 +132,9 @@ def test_grade_against_raw_forward_and_a_naive_loop(benchmark, shipped, monkeypa
         return
     rows = rows_a_grade_runs(puzzle, monkeypatch)
     per_pass = max(1, harness.grading.sample.MAX_TOKENS_PER_PASS // tokens.shape[1])
-    blocks = [tokens[i % len(tokens):][:per_pass] for i in range(0, rows, per_pass)]
+    pool = tokens.repeat(per_pass // len(tokens) + 1, 1)[:per_pass]  # grading rows, repeated to fill a pass
+    blocks = [pool[:min(per_pass, rows - start)] for start in range(0, rows, per_pass)]
+    assert sum(len(b) for b in blocks) == rows
 
     def best(fn, rounds=3) -> float:
         fn()
