@@ -17,6 +17,7 @@ import torch
 
 from ..puzzle.components import Component, ComponentSpace
 from ..puzzle.declaration import GradingSpec
+from ..puzzle.metrics import row_metric
 from .edits import Replace
 from .sample import ABLATIONS, Sample
 
@@ -51,7 +52,7 @@ class GradingSample:
     base: Sample
     source: Sample
     task_mask: torch.Tensor  # bool [rows, pos]: the positions whose predictions the task counts
-    metric_rows: Callable[[int], Callable[[torch.Tensor], torch.Tensor]]  # k -> per-row metric of the first k rows' logits
+    metric_rows: Callable[[int], "RowMetric"]  # k -> per-row metric of the first k rows' logits
     seed: int
     null_model: Callable[[], torch.nn.Module]  # an untrained model of the same architecture (built on first use)
     metric: Callable[[torch.Tensor], torch.Tensor] = field(init=False)  # metric_rows(n): the graded rows' metric
@@ -74,6 +75,27 @@ class GradingSample:
             edits = [Replace(c, everything, self.base.ablated(c, ablation, gen)) for c in self.space.all()]
             self._empty[ablation] = self.base.run([edits], self.metric)[0]
         return self._empty[ablation]
+
+
+@dataclass(frozen=True)
+class RowMetric:
+    """The task metric per row of some graded rows' logits (higher = better). It is computed row by row, so a pass
+    split into row blocks reduces each block as it comes (`rows`) instead of concatenating the blocks' logits."""
+
+    task: Any  # the puzzle's TaskSpec
+    batch: dict[str, torch.Tensor]  # the graded rows' tensors (tokens, targets, answers...)
+    reference: Callable | None  # the puzzle's reference distribution, for kl_to_reference
+    start: int = 0  # this metric's first row in `batch`
+    stop: int | None = None  # one past its last (None: to the end)
+
+    def __call__(self, logits: torch.Tensor) -> torch.Tensor:
+        rows = slice(self.start, self.stop)
+        return row_metric(self.task, logits, {name: value[rows] for name, value in self.batch.items()}, self.reference)
+
+    def rows(self, part: slice) -> "RowMetric":
+        """The metric of rows `part` of this metric's rows (positions relative to its first row)."""
+        end = self.start + part.stop if self.stop is None else min(self.stop, self.start + part.stop)
+        return replace(self, start=self.start + part.start, stop=end)
 
 
 def content_seed(seed: int, content: Any) -> int:
@@ -230,4 +252,5 @@ def result(ctx: Context, index: int, kind: str, name: str, value: float, thresho
                        list(explains) if verdict == "pass" else [], list(failures), message, details or {}, verdict)
 
 
-__all__ = ["ABLATIONS", "Baseline", "CallFn", "ClaimResult", "Context", "GradingSample", "positions_mask", "ratio", "result", "to_np"]
+__all__ = ["ABLATIONS", "Baseline", "CallFn", "ClaimResult", "Context", "GradingSample", "RowMetric", "positions_mask", "ratio",
+           "result", "to_np"]

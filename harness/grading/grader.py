@@ -14,11 +14,11 @@ import torch
 from ..errors import SubmissionError
 from ..hypothesis import FUNCTION_FIELDS, Hypothesis, HypothesisError, load_hypothesis, wire_fields
 from ..puzzle.components import ComponentSpace
-from ..puzzle.metrics import row_metric, task_mask
+from ..puzzle.metrics import task_mask
 from ..wire import canonical
 from . import CHECKS, joint
 from .circuit import ablate_outside, keep_mask
-from .context import CallFn, ClaimResult, Context, GradingSample, result
+from .context import CallFn, ClaimResult, Context, GradingSample, RowMetric, result
 from .criterion import decide
 from .sample import ABLATIONS, Sample
 from .validation import validate
@@ -94,7 +94,7 @@ def sample_space(puzzle, seed: int, n: int) -> tuple[ComponentSpace, dict]:
         graded, sources = torch.randperm(n, generator=generator), torch.randperm(n, generator=generator)
         tensors = {k: torch.cat([v[graded], v[sources]]) for k, v in every.items()}
     else:
-        tensors = puzzle.tensors(puzzle.generate(2 * n, seed))
+        tensors = puzzle.tensors(puzzle.columns(2 * n, seed))
     return ComponentSpace(puzzle.declaration, puzzle.model, tensors["tokens"].shape[1]), tensors
 
 
@@ -125,8 +125,7 @@ def prepare_sample(puzzle, seed: int, n: int, data: tuple[ComponentSpace, dict] 
                          base=Sample(puzzle.model, batch["tokens"], hooks),
                          source=Sample(puzzle.model, source_batch["tokens"], hooks),
                          task_mask=task_mask(task, batch),
-                         metric_rows=lambda k: (lambda logits: row_metric(task, logits, {c: v[:k] for c, v in batch.items()},
-                                                                          reference)),
+                         metric_rows=lambda k: RowMetric(task, batch, reference, 0, k),
                          seed=seed, null_model=null_model)
 
 

@@ -75,13 +75,20 @@ class Sample:
 
     def run(self, variants: list[list[Edit]], reduce: Callable[[torch.Tensor], torch.Tensor]) -> list[torch.Tensor]:
         """`reduce(logits)` for each variant. Passes hold at most MAX_TOKENS_PER_PASS tokens (rows x positions):
-        several variants are stacked along the batch when they fit, and a variant larger than that is split by rows."""
+        several variants are stacked along the batch when they fit, and a variant larger than that is split by rows.
+        A `reduce` that works row by row says so with a method `rows(part) -> reduce of rows part`."""
         batch, n_ctx = self.tokens.shape
         rows = max(1, min(batch, MAX_TOKENS_PER_PASS // max(1, n_ctx)))
-        if rows < batch:  # one variant per pass, in row blocks
+        if rows < batch:  # one variant per pass, in row blocks; a row-wise reduce (with `.rows`) reduces each block
             parts = [slice(start, start + rows) for start in range(0, batch, rows)]
-            return [reduce(torch.cat([self._forward([[e.rows(part) for e in edits]], self.tokens[part])
-                                      for part in parts])) for edits in variants]
+            blockwise = hasattr(reduce, "rows")
+
+            def block(edits: list[Edit], part: slice) -> torch.Tensor:
+                logits = self._forward([[e.rows(part) for e in edits]], self.tokens[part])
+                return reduce.rows(part)(logits) if blockwise else logits
+
+            return [torch.cat([block(edits, part) for part in parts]) if blockwise
+                    else reduce(torch.cat([block(edits, part) for part in parts])) for edits in variants]
         per_pass = max(1, MAX_TOKENS_PER_PASS // max(1, batch * n_ctx))
         results: list[torch.Tensor] = []
         for start in range(0, len(variants), per_pass):

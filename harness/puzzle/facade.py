@@ -76,14 +76,21 @@ class Puzzle:
     # --- data -----------------------------------------------------------------------------
     def generate(self, n: int | None = None, seed: int | None = None, split: str = "eval") -> Any:
         """A datasets.Dataset of `n` rows (default: eval_size) drawn with `seed` (default: first eval seed)."""
+        return as_dataset(self._generated(n, seed, split)[0])
+
+    def columns(self, n: int | None = None, seed: int | None = None, split: str = "eval") -> dict[str, np.ndarray]:
+        """The rows `generate` draws, as checked numpy columns (no Dataset: what the grader and `tensors` use)."""
+        return self._generated(n, seed, split)[1]
+
+    def _generated(self, n: int | None, seed: int | None, split: str) -> tuple[Any, dict[str, np.ndarray]]:
+        """The generator's output as it returned it (prompts tokenized) and as checked numpy columns."""
         data = self.declaration.data
         n = data.eval_size if n is None else n
         seed = data.eval_seeds[0] if seed is None else seed
         ds = call_generator(self.declaration, n, seed, split)
         if self.declaration.task.metric == "logit_diff" and "tokens" not in (ds.column_names if hasattr(ds, "column_names") else ds):
             ds = tokenize_prompts(self.declaration, ds, self.model.tokenizer)
-        validate_columns(self.declaration, ds, n, self.d_vocab)
-        return as_dataset(ds)
+        return ds, validate_columns(self.declaration, ds, n, self.d_vocab)
 
     @property
     def exhaustive(self) -> bool:
@@ -140,8 +147,9 @@ class Puzzle:
         return self.generate(self.declaration.data.dev_size, self.declaration.data.dev_seed)
 
     def tensors(self, ds: Any) -> dict[str, torch.Tensor]:
-        """The dataset's numeric columns as tensors, checked against the declaration."""
-        return to_tensors(validate_columns(self.declaration, ds, len(ds), self.d_vocab))
+        """The numeric columns of a dataset (or of `columns`' mapping) as tensors, checked against the declaration."""
+        rows = len(ds) if hasattr(ds, "column_names") else len(next(iter(ds.values()), ()))
+        return to_tensors(validate_columns(self.declaration, ds, rows, self.d_vocab))
 
     @cached_property
     def reference(self):
@@ -170,11 +178,10 @@ class Puzzle:
             raise PuzzleError(f"{self.name}: seed {seed} lies in the training range (>= {data.train_seed}); "
                               f"evaluate on a seed in {list(data.eval_seeds)} instead.")
         every = self.exhaustive and n is None and split == "eval"
-        ds = self.inputs if every else self.generate(n, seed, split)
-        batch = self.tensors(ds)
+        batch = self.tensors(self.inputs if every else self.columns(n, seed, split))
         logits = self.logits(batch["tokens"])
         scores = self.score(logits, batch)
-        out = {"puzzle": self.name, "version": self.version, "n": len(ds), "seed": None if every else seed, **scores}
+        out = {"puzzle": self.name, "version": self.version, "n": len(batch["tokens"]), "seed": None if every else seed, **scores}
         if every:  # not a sample: every input, and how many of them the model gets wrong
             out.update(exhaustive=True, wrong_inputs=wrong_inputs(self.declaration.task, logits, batch))
         return out

@@ -82,3 +82,21 @@ def test_a_results_verdict_follows_its_failures_and_only_a_pass_explains(failure
     assert (r.verdict, r.passed) == (verdict, verdict == "pass")
     assert r.explains == (["L1H0"] if verdict == "pass" else [])
     assert (r.index, r.n, r.failures) == (3, 50, failures)
+
+
+def test_a_row_metric_of_a_block_is_the_whole_metric_at_those_rows():
+    import torch
+
+    from harness.grading.context import RowMetric
+    from harness.puzzle.declaration import TaskSpec
+
+    task = TaskSpec(metric="cross_entropy", positions=(1, 3), description="")
+    targets = torch.tensor([[-1, 1, 2], [-1, 0, 0], [-1, 2, 1], [-1, 1, 1], [-1, 0, 2]])
+    batch = {"tokens": torch.zeros(5, 3, dtype=torch.long), "targets": targets}
+    logits = torch.randn(5, 3, 4, generator=torch.Generator().manual_seed(0))
+    whole = RowMetric(task, batch, None)(logits)
+    assert whole.shape == (5,)
+    head = RowMetric(task, batch, None, 0, 4)  # the first 4 rows (a screening sample)
+    torch.testing.assert_close(head(logits[:4]), whole[:4])
+    torch.testing.assert_close(head.rows(slice(2, 10))(logits[2:4]), whole[2:4])  # clipped at the head's end
+    torch.testing.assert_close(RowMetric(task, batch, None, 1).rows(slice(1, 3))(logits[2:4]), whole[2:4])

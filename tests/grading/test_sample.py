@@ -112,3 +112,32 @@ def test_global_resample_takes_every_unit_from_another_row(small):
     assert len(known) > rows * n_ctx // 2
     own_row = [u for u, k in known if k // n_ctx == u // n_ctx]
     assert not own_row, f"{len(own_row)} of {len(known)} units were resampled from their own row"
+
+
+def test_a_row_wise_reduce_is_applied_block_by_block_with_the_same_result(shipped, monkeypatch):
+    """A reduce with `.rows(part)` (the task metric) reduces each row block of a split pass instead of the
+    concatenated logits; every per-row value is the one reducing the whole variant's logits gives."""
+    from harness.grading.context import RowMetric
+
+    puzzle = shipped("previous_token_mlp")
+    batch = puzzle.tensors(puzzle.columns(12, 123))
+    comp = Component("head", 0, 1)
+    inter = Sample(puzzle.model, batch["tokens"], {comp.hook})
+    gen = torch.Generator().manual_seed(0)
+    variants = [[], [Replace(comp, torch.ones(batch["tokens"].shape[1], dtype=torch.bool),
+                             inter.ablated(comp, "resample", gen))]]
+    metric = RowMetric(puzzle.declaration.task, batch, None)
+    whole = [metric(logits) for logits in inter.run(variants, lambda logits: logits)]
+    seen: list[int] = []
+
+    class Spy(RowMetric):
+        def __call__(self, logits):
+            seen.append(len(logits))
+            return super().__call__(logits)
+
+    monkeypatch.setattr(harness.grading.sample, "MAX_TOKENS_PER_PASS", batch["tokens"].shape[1] * 5)
+    blocks = inter.run(variants, Spy(puzzle.declaration.task, batch, None))
+    assert seen == [5, 5, 2] * 2  # each block reduced as it came, never the 12 rows at once
+    for a, b in zip(whole, blocks):
+        torch.testing.assert_close(a, b, rtol=1e-6, atol=1e-6)
+    assert not torch.allclose(whole[0], whole[1])  # the edit matters (else this could not fail)

@@ -92,3 +92,15 @@ def test_edits_are_moved_to_the_models_device_as_copies():
     moved = on_device(edit, torch.device("meta"))
     assert moved is not edit and moved.mask.is_meta and moved.replacement.is_meta and moved.component == edit.component
     assert edit.mask.device.type == edit.replacement.device.type == "cpu"
+
+
+def test_columns_are_the_rows_generate_draws_as_numpy(shipped):
+    """The grader draws its samples as plain columns (no datasets.Dataset); they are generate's rows exactly."""
+    import numpy as np
+
+    puzzle = shipped("rederive_position")
+    columns, dataset = puzzle.columns(6, 11), puzzle.generate(6, 11)
+    assert set(columns) == set(dataset.column_names) and all(isinstance(v, np.ndarray) for v in columns.values())
+    for name, tensor in puzzle.tensors(columns).items():
+        torch.testing.assert_close(tensor, puzzle.tensors(dataset)[name])
+    assert not np.array_equal(columns["tokens"], puzzle.columns(6, 12)["tokens"])  # the seed matters
