@@ -156,7 +156,8 @@ def test_grade_against_raw_forward_and_a_naive_loop(benchmark, shipped, monkeypa
     if benchmark.disabled:  # `make test`: the raw forward's correctness only
         return
     rows = rows_a_grade_runs(puzzle, monkeypatch)
-    per_pass = max(1, harness.grading.sample.MAX_TOKENS_PER_PASS // tokens.shape[1])
+    per_pass = max(1, harness.grading.sample.tokens_per_pass(puzzle.model, puzzle.model(tokens[:1]).shape[-1])
+                   // tokens.shape[1])
     pool = tokens.repeat(per_pass // len(tokens) + 1, 1)[:per_pass]  # grading rows, repeated to fill a pass
     blocks = [pool[:min(per_pass, rows - start)] for start in range(0, rows, per_pass)]
     assert sum(len(b) for b in blocks) == rows
@@ -173,7 +174,8 @@ def test_grade_against_raw_forward_and_a_naive_loop(benchmark, shipped, monkeypa
     with torch.no_grad():
         raw = best(lambda: [raw_forward(puzzle.model, b) for b in blocks])
     graded = best(lambda: grade(REFERENCE / f"{name}.py", puzzle=puzzle))
-    monkeypatch.setattr(harness.grading.sample, "MAX_TOKENS_PER_PASS", 2 * spec.n * tokens.shape[1] // 2)
+    graded_rows = grade(REFERENCE / f"{name}.py", puzzle=puzzle).n  # every input, on an exhaustive puzzle
+    monkeypatch.setattr(harness.grading.sample, "tokens_per_pass", lambda *_: graded_rows * tokens.shape[1])
     naive = best(lambda: grade(REFERENCE / f"{name}.py", puzzle=puzzle))  # one pass per intervention
     benchmark.extra_info.update(puzzle=name, rows=rows, grade_seconds=round(graded, 4), raw_seconds=round(raw, 4),
                                 naive_loop_seconds=round(naive, 4), grade_over_raw=round(graded / raw, 2),

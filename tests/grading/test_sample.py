@@ -141,3 +141,17 @@ def test_a_row_wise_reduce_is_applied_block_by_block_with_the_same_result(shippe
     for a, b in zip(whole, blocks):
         torch.testing.assert_close(a, b, rtol=1e-6, atol=1e-6)
     assert not torch.allclose(whole[0], whole[1])  # the edit matters (else this could not fail)
+
+
+def test_passes_are_sized_by_the_widest_activation_per_token():
+    from types import SimpleNamespace
+
+    from harness.grading.sample import MAX_TOKENS_PER_PASS, MIN_TOKENS_PER_PASS, MAX_VALUES_PER_PASS, tokens_per_pass
+
+    def model(**cfg):
+        return SimpleNamespace(cfg=SimpleNamespace(**cfg))
+
+    assert tokens_per_pass(model(d_model=32), 200) == MAX_TOKENS_PER_PASS  # narrow: the token cap
+    assert tokens_per_pass(model(d_model=128, d_mlp=512), 113) == MAX_VALUES_PER_PASS // 512  # the MLP's neurons
+    assert tokens_per_pass(model(d_model=768, d_mlp=3072), 50257) == MIN_TOKENS_PER_PASS  # a big vocabulary: the floor
+    assert tokens_per_pass(object(), 64) == MAX_TOKENS_PER_PASS  # no config: the logits alone
