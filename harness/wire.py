@@ -27,14 +27,19 @@ MAX_TEXT_CHARS = 1_000_000
 MAX_ARRAY = 1_000_000  # numbers in one array field (a subspace basis)
 
 
+def a_type(value: object) -> str:
+    """The value's type with its article ("a str", "an int"), for error sentences."""
+    name = type(value).__name__
+    return ("an " if name[:1].lower() in "aeiou" else "a ") + name
 
 
 # --- encoding: a solver's objects -> plain data -----------------------------------------------------------------
 
+
 def _encode(wire: str, value: Any, what: str) -> Any:
     if wire in ("text", "name"):
         if type(value) is not str:
-            raise HypothesisError(f"{what} is a {type(value).__name__}; it must be a string.")
+            raise HypothesisError(f"{what} is {a_type(value)}; it must be a string.")
         return value
     if wire == "names":
         if isinstance(value, (str, bytes)):
@@ -87,17 +92,17 @@ def _json_safe(value: Any, depth: int = 0) -> bool:
 def to_wire(hypothesis: Any) -> tuple[dict, dict]:
     """(spec, functions) for a solver's hypothesis; HypothesisError with a sentence for anything malformed."""
     if type(hypothesis) is not Hypothesis:
-        raise HypothesisError(f"`hypothesis` is a {type(hypothesis).__name__}; build it with "
+        raise HypothesisError(f"`hypothesis` is {a_type(hypothesis)}; build it with "
                               "harness.hypothesis.Hypothesis(puzzle=..., claims=[...]).")
     claims = hypothesis.claims
     if isinstance(claims, (str, bytes, dict)) or not isinstance(claims, (list, tuple)):
-        raise HypothesisError(f"Hypothesis.claims is a {type(claims).__name__}; give a list of claims.")
+        raise HypothesisError(f"Hypothesis.claims is {a_type(claims)}; give a list of claims.")
     if len(claims) > MAX_CLAIMS:
         raise HypothesisError(f"The hypothesis has {len(claims)} claims; at most {MAX_CLAIMS} are graded.")
     entries, functions = [], {}
     for i, claim in enumerate(claims):
         if type(claim) not in CLAIM_TYPES:
-            raise HypothesisError(f"Claim {i} is a {type(claim).__name__}, not one of "
+            raise HypothesisError(f"Claim {i} is {a_type(claim)}, not one of "
                                   f"{', '.join(t.__name__ for t in CLAIM_TYPES)} (subclasses are not accepted). "
                                   "Use the classes in harness.hypothesis.")
         kind = claim.kind

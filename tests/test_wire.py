@@ -73,13 +73,13 @@ class MyCircuit(Circuit):
     (Hypothesis(RP, "L1H0"), "Hypothesis.claims is a str"),
     (Hypothesis(RP, [Circuit(["embed"]), MyCircuit(["embed"])]), "Claim 1 is a MyCircuit"),
     (Hypothesis(RP, [Circuit("embed")]), "Claim 0 (circuit) field `components` is a single string"),
-    (Hypothesis(RP, [Circuit([3])]), "Claim 0 (circuit) field `components`[0] is a int"),
+    (Hypothesis(RP, [Circuit([3])]), "Claim 0 (circuit) field `components`[0] is an int"),
     (Hypothesis(RP, [Attention("L1H0", rule, queries=[1.5])]), "Claim 0 (attention) field `queries` must be integer"),
     (Hypothesis(RP, [Attention("L1H0", rule, queries=[True])]), "Claim 0 (attention) field `queries`"),
     (Hypothesis(RP, [Scrubbing("L1H0", 3)]), "Claim 0 (scrubbing) field `feature` is not callable"),
     (Hypothesis(RP, [Subspace("L1H0", np.eye(4)[:1], predict=predict)]), "gives only some of variable, predict"),
     (Hypothesis(RP, [Subspace("L1H0", np.full((1, 4), np.inf))]), "finite numbers"),
-    (Hypothesis(3, []), "Hypothesis.puzzle is a int"),
+    (Hypothesis(3, []), "Hypothesis.puzzle is an int"),
 ])
 def test_a_malformed_hypothesis_is_a_sentence_naming_the_claim_and_field(hypothesis, says):
     with pytest.raises(HypothesisError) as exc:
