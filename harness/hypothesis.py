@@ -71,7 +71,7 @@ class Scrubbing:
 @dataclass(frozen=True)
 class PathClaim:
     """`source` affects the metric only through `target` (`L1H0.q`, `.k`, `.v`, several as `L1H0.qk`, `MLP1`
-    or `logits`)."""
+    or `logits`; several readers joined by `+`, e.g. `L1H0.k+L1H1.k`)."""
 
     source: str = _f("name", "component")
     target: str = _f("name", "target")

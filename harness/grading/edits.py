@@ -5,8 +5,8 @@ Four kinds cover every claim:
              resampling, patching from another input);
   Project  — the same within (or outside) a linear subspace of the output (subspace claims);
   Pattern  — a head's attention pattern at some queries becomes a given one (attention claims);
-  Path     — a component's ablation reaches only one reader (`only`) or every reader but one (`except`):
-             the reader is a head's q/k/v input, an MLP's input or the final residual stream (path claims).
+  Path     — a component's ablation reaches only some readers (`only`) or every reader but those (`except`):
+             a reader is a head's q/k/v input, an MLP's input or the final residual stream (path claims).
 
 All knowledge of hook names and weight layouts lives here and in `harness.puzzle.components`.
 """
@@ -132,21 +132,32 @@ def residual_write(model: torch.nn.Module, component: Component, output: torch.T
     return output @ w_o[:, component.head * d_head:(component.head + 1) * d_head].T
 
 
+def _reader_hooks(target: Component | str) -> list[str]:
+    """The hooks where `target` reads the residual stream: first the one that captures it, then the inputs."""
+    if target == "logits":
+        return ["ln_final.hook_in"]
+    if target.kind == "mlp":
+        return [f"blocks.{target.layer}.ln2.hook_in", f"blocks.{target.layer}.mlp.hook_in"]
+    return [f"blocks.{target.layer}.ln1.hook_in", *(f"blocks.{target.layer}.attn.hook_{i}" for i in target.input)]
+
+
 @dataclass(eq=False)
 class Path(Edit):
-    """Ablate `source` (to `ablated` at `mask` positions) for one reader only, or for every reader but one.
+    """Ablate `source` (to `ablated` at `mask` positions) for some readers only, or for every reader but those.
 
-    mode "only":   the model runs as it is, but `target` reads the residual stream as if `source` were ablated;
-    mode "except": `source` is ablated everywhere, but `target` reads it as it was (its value in this very pass,
-                   so the edit composes with other edits of the same variant).
-    target: a head's inputs (component with .input: "q", "k", "v" or several, e.g. "qk"), an MLP, or "logits".
+    mode "only":   the model runs as it is, but the target readers read the residual stream as if `source` were
+                   ablated;
+    mode "except": `source` is ablated everywhere, but the target readers read it as it was (its value in this very
+                   pass, so the edit composes with other edits of the same variant).
+    target: a head's inputs (component with .input: "q", "k", "v" or several, e.g. "qk"), an MLP, "logits", or a
+            tuple of those (several readers at once, e.g. two heads' keys).
     """
 
     model: torch.nn.Module
     source: Component
     mask: torch.Tensor  # bool [pos]
     ablated: torch.Tensor  # [batch, pos, d]
-    target: Component | str
+    target: Component | str | tuple
     mode: str
     priority = 1  # after Replace edits at the source's hook: capture what the source is in this pass
     per_row = ("ablated",)
@@ -155,19 +166,18 @@ class Path(Edit):
     def __post_init__(self) -> None:
         self.key = f"path{id(self)}"
 
+    @property
+    def targets(self) -> tuple:
+        return self.target if isinstance(self.target, tuple) else (self.target,)
+
     def hooks(self) -> list[str]:
-        if self.target == "logits":
-            readers = ["ln_final.hook_in"]
-        elif self.target.kind == "mlp":
-            readers = [f"blocks.{self.target.layer}.ln2.hook_in", f"blocks.{self.target.layer}.mlp.hook_in"]
-        else:
-            readers = [f"blocks.{self.target.layer}.ln1.hook_in",
-                       *(f"blocks.{self.target.layer}.attn.hook_{i}" for i in self.target.input)]
-        return [self.source.hook, *readers]
+        names = [self.source.hook]
+        for target in self.targets:
+            names += [name for name in _reader_hooks(target) if name not in names]
+        return names
 
     def apply(self, name: str, activation: torch.Tensor, state: State) -> torch.Tensor:
-        hooks = self.hooks()
-        if name == hooks[0]:
+        if name == self.source.hook:
             current = select(self.source, activation)
             ablated = torch.where(self.mask[None, :, None], self.ablated, current)
             if self.mode == "only":
@@ -176,17 +186,28 @@ class Path(Edit):
             state[self.key] = residual_write(self.model, self.source, current - ablated)
             return _assign(self.source, activation, ablated)
         delta = state[self.key]
-        if self.target == "logits":
+        if name == "ln_final.hook_in":
             return activation + delta
-        if name == hooks[1]:
-            state[self.key + "resid"] = activation
+        if name.endswith((".ln1.hook_in", ".ln2.hook_in")):  # where a reader's input is captured
+            state[f"resid@{name}"] = activation
             return activation
-        resid = state[self.key + "resid"] + delta
-        block = self.model.blocks[self.target.layer]
-        if self.target.kind == "mlp":
-            return _original(block.ln2)(resid)
-        linear = _original({"q": block.attn.q, "k": block.attn.k, "v": block.attn.v}[name[-1]])
-        new = linear(_original(block.ln1)(resid)).view(activation.shape)
+        # Several path edits of one variant may feed the same reader (the joint test): each adds its change to
+        # what that reader has received so far and recomputes it, so the last one's recomputation holds them all.
+        layer = int(name.split(".")[1])
+        block = self.model.blocks[layer]
+        if name.endswith(".mlp.hook_in"):
+            received = f"delta@{name}"
+            state[received] = state.get(received, 0) + delta
+            return _original(block.ln2)(state[f"resid@blocks.{layer}.ln2.hook_in"] + state[received])
+        letter = name[-1]
+        linear = _original({"q": block.attn.q, "k": block.attn.k, "v": block.attn.v}[letter])
         activation = activation.clone()
-        activation[:, :, self.target.head] = new[:, :, self.target.head]
+        for target in self.targets:
+            if target == "logits" or target.kind != "head" or target.layer != layer or letter not in target.input:
+                continue
+            received = f"delta@{name}@{target.head}"
+            state[received] = state.get(received, 0) + delta
+            resid = state[f"resid@blocks.{layer}.ln1.hook_in"] + state[received]
+            new = linear(_original(block.ln1)(resid)).view(activation.shape)
+            activation[:, :, target.head] = new[:, :, target.head]
         return activation

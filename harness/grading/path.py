@@ -9,9 +9,11 @@ With m(total) the metric when the source is ablated everywhere (default ablation
 Where removing the source changes the model's top token at ≥ δ of task positions, both are also computed on t,
 the share of task positions whose top token is the unedited model's, and the lower value counts: cross-entropy
 rewards a model left hedging between the right and a wrong answer, top-1 agreement does not.
-Passes when both are ≥ `path` and the source's total effect is ≥ δ of the metric scale; a target naming several
-inputs of a head (`L1H0.qk`) also needs each input, alone, to carry a share ≥ δ (no padding with idle inputs). A path with no
-alternative route (the target is the source's only reader, e.g. a last-layer head to the logits) is true of
+Passes when both are ≥ `path` and the source's total effect is ≥ δ of the metric scale. A target may name several
+readers: several inputs of a head (`L1H0.qk`), several heads or MLPs joined by `+` (`L1H0.k+L1H1.k`, where two heads
+share a route); each reader must then carry a share ≥ δ alone, or be needed as a backup of the others (the share
+falls by ≥ δ without it: two heads that back each other up each carry little alone), else it is padding. A path with no
+alternative route (the target is every reader of the source, e.g. a last-layer head to the logits) is true of
 every model: vacuous. A path claim explains its source, never its target.
 """
 
@@ -46,14 +48,17 @@ def _edit(ctx: Context, source: Component, target, mode: str) -> Path:
 
 
 def check(ctx: Context, index: int, claim: PathClaim) -> ClaimResult:
-    source, target = ctx.space.parse(claim.source), ctx.space.parse_target(claim.target)
-    check_downstream(source, target, f"Path claim {index}")
+    source, targets = ctx.space.parse(claim.source), ctx.space.parse_targets(claim.target)
+    for target in targets:
+        check_downstream(source, target, f"Path claim {index}")
+    target = targets[0] if len(targets) == 1 else targets  # what the edits take: one reader or several
     route = f"{claim.source} → {claim.target}"
-    covered = {f"{target.base}.{i}" for i in target.input} if target != "logits" and target.input else {str(target)}
-    others = [r for r in readers(ctx.space, source) if r not in covered]
+    singles = [single for t in targets for single in _single_readers(t)]
+    others = [r for r in readers(ctx.space, source) if r not in {str(t) for t in singles}]
     if not others:
         return result(ctx, index, "path", claim.name, float("nan"), ctx.spec.path, ["path.no_alternative"],
-                      f"{claim.target} is the only reader of {source.base}: there is no other route, so the path "
+                      f"{claim.target} {'is the only reader' if len(singles) == 1 else 'are all the readers'} of "
+                      f"{source.base}: there is no other route, so the path "
                       "claim is true of every model and earns nothing. Say what the source carries instead "
                       "(scrubbing or interchange).", vacuous=True, ablation=ctx.ablation)
     keep_route = _edit(ctx, source, target, "except")
@@ -100,22 +105,33 @@ def check(ctx: Context, index: int, claim: PathClaim) -> ClaimResult:
         failures.append("path.share")
     if not kept >= threshold:
         failures.append("path.only_through")
-    inputs = {}
-    if target != "logits" and target.input and len(target.input) > 1:  # each named input must carry its part
-        singles = [ctx.space.parse_target(f"{target.base}.{i}") for i in target.input]
-        m_single = ctx.runs([[_edit(ctx, source, t, "only")] for t in singles])
-        inputs = {str(t): ratio(m_clean - m, m_clean - m_total) for t, m in zip(singles, m_single)}
-        idle = [t for t, v in inputs.items() if not v >= ctx.spec.delta]
+    inputs, needed = {}, {}
+    if len(singles) > 1:  # each named reader (each input of a head) must carry its part, alone or as a backup
+        alone = ctx.runs([[_edit(ctx, source, t, "only")] for t in singles])
+        rest = alone[::-1] if len(singles) == 2 else ctx.runs(
+            [[_edit(ctx, source, tuple(s for s in singles if s is not t), "only")] for t in singles])
+        inputs = {str(t): ratio(m_clean - m, m_clean - m_total) for t, m in zip(singles, alone)}
+        needed = {str(t): metric_share - ratio(m_clean - m, m_clean - m_total) for t, m in zip(singles, rest)}
+        idle = [t for t in inputs if not (inputs[t] >= ctx.spec.delta or needed[t] >= ctx.spec.delta)]
         if idle:
             failures.append("path.padded")
-            message += (f"; {', '.join(idle)} alone carr{'ies' if len(idle) == 1 else 'y'} less than δ={ctx.spec.delta} "
-                        f"of the effect ({', '.join(f'{t} {v:.2f}' for t, v in inputs.items())}): name only the inputs "
-                        "that carry it")
-    if failures and not set(failures) <= {"path.padded"}:
+            message += (f"; {', '.join(idle)} carr{'ies' if len(idle) == 1 else 'y'} less than δ={ctx.spec.delta} of "
+                        f"the effect alone ({', '.join(f'{t} {v:.2f}' for t, v in inputs.items())}) and as a backup of "
+                        f"the others (the share falls by {', '.join(f'{needed[t]:.2f}' for t in idle)} without "
+                        f"{'it' if len(idle) == 1 else 'them'}): name only the readers that carry it")
+    if failures and not set(failures) <= {"path.padded"} and len(targets) == 1:
         message += "; " + _hint(ctx, source, target, m_total)
     return result(ctx, index, "path", claim.name, value, threshold, failures, message + ".", explains=[source.base],
                   ci=ci, ablation=ctx.ablation, vacuous=vacuous,
-                  details={"source_effect": effect, "share": share, "kept": kept, "inputs": inputs, "by_top1": by_top1})
+                  details={"source_effect": effect, "share": share, "kept": kept, "inputs": inputs, "needed": needed,
+                           "by_top1": by_top1})
+
+
+def _single_readers(target) -> list:
+    """A target's readers one by one: each input of a head (`L1H0.qk` -> L1H0.q, L1H0.k), an MLP, the logits."""
+    if target == "logits" or not target.input:
+        return [target]
+    return [Component("head", target.layer, target.head, input=i) for i in target.input]
 
 
 def _hint(ctx: Context, source: Component, target, m_total: np.ndarray) -> str:

@@ -33,7 +33,8 @@ def validate(hypothesis: Hypothesis, puzzle, space: ComponentSpace) -> None:
                                   "between (every input reaches the output through the one MLP); use subspace, "
                                   "scrubbing or interchange claims.")
         if claim.kind == "path":
-            check_downstream(space.parse(claim.source), space.parse_target(claim.target), f"Path claim {i}")
+            for target in space.parse_targets(claim.target):
+                check_downstream(space.parse(claim.source), target, f"Path claim {i}")
         if claim.kind == "attention" and claim.queries is not None:
             bad = [q for q in claim.queries if not 0 <= q < space.n_ctx]
             if bad:

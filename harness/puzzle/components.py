@@ -131,6 +131,17 @@ class ComponentSpace:
         return component
 
 
+    def parse_targets(self, name: str) -> tuple[Component | str, ...]:
+        """Path targets: one (`L1H0.k`) or several readers joined by `+` (`L1H0.k+L1H1.k`, `MLP0+logits`)."""
+        parts = [part.strip() for part in name.split("+")]
+        targets = tuple(self.parse_target(part) for part in parts)
+        readers = [t if t == "logits" else t.base for t in targets]
+        if len(set(readers)) < len(readers):
+            raise HypothesisError(f"Path target {name!r} names a reader twice; name each reader once (a head's "
+                                  "inputs together, e.g. L1H0.qk).")
+        return targets
+
+
 def check_downstream(source: Component, target: Component | str, claim: str) -> None:
     """A path goes forward: to a later layer's head input, to an MLP of the same or a later layer, or to the logits."""
     if target == "logits" or source.kind in ("embed", "pos_embed"):

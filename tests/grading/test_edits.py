@@ -60,6 +60,38 @@ def test_a_path_to_every_input_of_the_only_reader_equals_removing_the_source_for
     assert not torch.allclose(only, sample.clean_logits, atol=1e-3)  # and it is an intervention
 
 
+def test_path_edits_into_the_same_reader_compose(sample):
+    """Two path edits of one variant feeding the same reader (as in the joint test) add up: L0H0 ablated for L1H0 at
+    positions A by one edit and at B by another is L0H0 ablated for it at A and B by one. (Before, the second
+    reader recomputation dropped the first edit's change.)"""
+    ablated = torch.zeros_like(sample.activation(L0H0))
+    qkv = Component("head", 1, 0, input="qkv")
+    first, second = torch.zeros(10, dtype=torch.bool), torch.zeros(10, dtype=torch.bool)
+    first[:5], second[5:] = True, True
+    together = logits(sample, Path(sample.model, L0H0, EVERYWHERE, ablated, qkv, "only"))
+    composed = logits(sample, Path(sample.model, L0H0, first, ablated, qkv, "only"),
+                      Path(sample.model, L0H0, second, ablated, qkv, "only"))
+    torch.testing.assert_close(composed, together, rtol=1e-4, atol=1e-4)
+    alone = logits(sample, Path(sample.model, L0H0, second, ablated, qkv, "only"))
+    assert not torch.allclose(alone, together, atol=1e-3)  # each part matters (else this could not fail)
+
+
+def test_a_path_to_several_readers_is_the_complement_of_a_path_to_the_rest(sample):
+    """L0H0's readers are L1H0's q, k, v and the logits. Kept for (L1H0.qk, logits) — ablated for every other
+    reader — is ablated for L1H0.v alone; and ablated for (L1H0.q, L1H0.v) is the two single paths composed."""
+    ablated = torch.zeros_like(sample.activation(L0H0))
+    qk, v, q = (Component("head", 1, 0, input=i) for i in ("qk", "v", "q"))
+    kept = logits(sample, Path(sample.model, L0H0, EVERYWHERE, ablated, (qk, "logits"), "except"))
+    only_v = logits(sample, Path(sample.model, L0H0, EVERYWHERE, ablated, v, "only"))
+    torch.testing.assert_close(kept, only_v, rtol=1e-4, atol=1e-4)
+    assert not torch.allclose(only_v, sample.clean_logits, atol=1e-3)
+    both = logits(sample, Path(sample.model, L0H0, EVERYWHERE, ablated, (q, v), "only"))
+    composed = logits(sample, Path(sample.model, L0H0, EVERYWHERE, ablated, q, "only"),
+                      Path(sample.model, L0H0, EVERYWHERE, ablated, v, "only"))
+    torch.testing.assert_close(both, composed, rtol=1e-4, atol=1e-4)
+    assert not torch.allclose(both, only_v, atol=1e-3)
+
+
 def test_select_residual_write_and_hook_names(sample):
     z = sample.clean[L1H0.hook]
     assert torch.equal(select(L1H0, z), z[:, :, 0]) and select(Component("embed"), z) is z

@@ -139,6 +139,19 @@ def test_parse_target_logits_and_mlp(space):
     assert space("previous_token_mlp").parse_target("MLP1") == Component("mlp", 1)
 
 
+def test_parse_targets_takes_several_readers_joined_by_plus(space):
+    mlp = space("previous_token_mlp")
+    assert mlp.parse_targets("L1H0.k") == (Component("head", 1, 0, input="k"),)
+    assert mlp.parse_targets("L1H0.k + L1H1.qk") == (Component("head", 1, 0, input="k"),
+                                                     Component("head", 1, 1, input="qk"))
+    assert mlp.parse_targets("MLP1+logits") == (Component("mlp", 1), "logits")
+    for twice in ("L1H0.q+L1H0.k", "logits+logits", "MLP1+MLP1"):
+        with pytest.raises(HypothesisError, match="names a reader twice"):
+            mlp.parse_targets(twice)
+    with pytest.raises(HypothesisError, match="must name which input"):
+        mlp.parse_targets("L1H0.k+L1H1")
+
+
 @pytest.mark.parametrize("name, says", [
     ("L1H0", "must name which input"),
     ("embed", "cannot be an embedding"),
