@@ -94,7 +94,7 @@ def check(ctx: Context, index: int, claim: PathClaim) -> ClaimResult:
                    "effect to route.")
         return result(ctx, index, "path", claim.name, value, threshold, failures, message, vacuous=True,
                       ablation=ctx.ablation, details={"source_effect": effect, "share": share, "kept": kept})
-    message = (f"{route}: ablating the source for this reader alone costs {share:.3f} of its total effect, and with "
+    message = (f"{route}: ablating the source for {'this reader' if len(singles) == 1 else 'these readers'} alone costs {share:.3f} of its total effect, and with "
                f"every other route removed {kept:.3f} of it is kept (threshold {threshold} for both"
                + ("; each the lower of the metric's fraction and the top-1 answers' fraction" if by_top1 else "") + ")")
     metric_share = ratio(m_clean - m_only, m_clean - m_total)

@@ -20,14 +20,15 @@ L1H0 0.094; a circuit with L1H0 alone keeps 0.99, one with L1H1 alone 0.91. L1H1
 circuit (with L1H0 present it is not needed, and the grader's OR-gate rule does not apply because L1H0 is
 needed on its own); its attention claim below is stated anyway, and the joint test applies it.
 
-Composition: through L1H0's key (K-composition). Shown on a copy of the checkpoint with L1H1's output weights
-zeroed: L0H1 -> L1H0.k has share 1.02 and keeps 0.94 with every other route removed; L0H1 -> L1H0.q -0.05,
--> L1H0.v -0.02; L0H0 -> L1H0.k share 0.75, kept 0.87 (L0H0 -> L1H0.q 0.00). On the shipped checkpoint the same
-path claim cannot pass and is not made: L0H1 -> L1H0.k keeps 0.98 of L0H1's effect when it is the only route,
-but ablating L0H1 for L1H0's key alone costs only 0.13 of its total effect, because L1H1 reads the previous
-token through its own key and takes over (a path target names one head's inputs, so "through the keys of L1H0
-or L1H1" cannot be claimed). The composition is visible instead in where the circuit needs layer 0: only at
-the key positions 11-24 (a circuit with the layer-0 heads only at the predicted positions keeps -0.01).
+Composition: through the layer-1 heads' keys (K-composition). L0H1 -> L1H0.k+L1H1.k: ablating L0H1 for both
+keys costs 1.11 of its total effect (above 1: its other routes partly cancel) and with every other route removed
+1.00 is kept (seeds 11 and 222: 1.19 / 1.00, 1.16 / 1.00). Each key alone carries little — L1H0.k 0.13, L1H1.k
+0.01 — because the other head takes over: the two are one route with a backup, and each is needed (without
+L1H1.k the share falls from 1.11 to 0.13). Through the queries (L1H0.q+L1H1.q) the share is 0.00, through the
+values 0.00. On a copy with L1H1's output weights zeroed, L0H1 -> L1H0.k alone has share 1.02 and keeps 0.94.
+L0H0's own total effect is below δ (L0H1 backs it up), so no path claim about it can be tested. The composition
+is visible in the circuit too: it needs layer 0 only at the key positions 11-24 (a circuit with the layer-0
+heads only at the predicted positions keeps -0.01).
 
 Circuit (global_mean, the default): the token embedding at 10-31 (the token before each key, each key's token,
 the query tokens), the positional embedding at 11-24 (the layer-0 heads' previous-token attention), L0H0 and
@@ -38,7 +39,7 @@ padding at some seeds. Accuracy 100.00% on eval seed 1 (loss 1.9e-5).
 
 import numpy as np
 
-from harness.hypothesis import Attention, Circuit, Hypothesis, Scrubbing
+from harness.hypothesis import Attention, Circuit, Hypothesis, PathClaim, Scrubbing
 
 
 def induction_key(tokens: np.ndarray) -> np.ndarray:
@@ -78,5 +79,6 @@ hypothesis = Hypothesis(
         Scrubbing("L0H0[11:25]", previous_token, name="L0H0 at the key positions carries only the previous token"),
         Scrubbing("L0H1[11:25]", previous_token, name="L0H1 at the key positions carries only the previous token"),
         Scrubbing("L1H0[25:32]", next_after_earlier, name="L1H0 carries the token it attends to (the answer)"),
+        PathClaim("L0H1", "L1H0.k+L1H1.k", name="K-composition: L0H1 reaches the induction heads through their keys"),
     ],
 )
