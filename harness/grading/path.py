@@ -51,7 +51,6 @@ def check(ctx: Context, index: int, claim: PathClaim) -> ClaimResult:
     source, targets = ctx.space.parse(claim.source), ctx.space.parse_targets(claim.target)
     for target in targets:
         check_downstream(source, target, f"Path claim {index}")
-    target = targets[0] if len(targets) == 1 else targets  # what the edits take: one reader or several
     route = f"{claim.source} → {claim.target}"
     singles = [single for t in targets for single in _single_readers(t)]
     others = [r for r in readers(ctx.space, source) if r not in {str(t) for t in singles}]
@@ -61,8 +60,8 @@ def check(ctx: Context, index: int, claim: PathClaim) -> ClaimResult:
                       f"{source.base}: there is no other route, so the path "
                       "claim is true of every model and earns nothing. Say what the source carries instead "
                       "(scrubbing or interchange).", vacuous=True, ablation=ctx.ablation)
-    keep_route = _edit(ctx, source, target, "except")
-    logits = ctx.runs([[ctx.ablate_all(source)], [_edit(ctx, source, target, "only")], [keep_route]], lambda x: x)
+    keep_route = _edit(ctx, source, targets, "except")
+    logits = ctx.runs([[ctx.ablate_all(source)], [_edit(ctx, source, targets, "only")], [keep_route]], lambda x: x)
     m_total, m_only, m_except = (to_np(ctx.metric(x)) for x in logits)
     t_total, t_only, t_except = (ctx.top1_rows(x) for x in logits)
     del logits
@@ -120,7 +119,7 @@ def check(ctx: Context, index: int, claim: PathClaim) -> ClaimResult:
                         f"the others (the share falls by {', '.join(f'{needed[t]:.2f}' for t in idle)} without "
                         f"{'it' if len(idle) == 1 else 'them'}): name only the readers that carry it")
     if failures and not set(failures) <= {"path.padded"} and len(targets) == 1:
-        message += "; " + _hint(ctx, source, target, m_total)
+        message += "; " + _hint(ctx, source, targets[0], m_total)
     return result(ctx, index, "path", claim.name, value, threshold, failures, message + ".", explains=[source.base],
                   ci=ci, ablation=ctx.ablation, vacuous=vacuous,
                   details={"source_effect": effect, "share": share, "kept": kept, "inputs": inputs, "needed": needed,

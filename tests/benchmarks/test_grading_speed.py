@@ -16,6 +16,7 @@ import torch
 
 import harness.grader
 from harness.grader import grade
+from harness.grading.grader import exhaustive_n
 
 REFERENCE = Path(__file__).resolve().parents[2] / "solutions" / "reference"
 TOY = ["bigram_0l", "rederive_position", "previous_token_mlp", "permutation_listing"]
@@ -174,7 +175,7 @@ def test_grade_against_raw_forward_and_a_naive_loop(benchmark, shipped, monkeypa
     with torch.no_grad():
         raw = best(lambda: [raw_forward(puzzle.model, b) for b in blocks])
     graded = best(lambda: grade(REFERENCE / f"{name}.py", puzzle=puzzle))
-    graded_rows = grade(REFERENCE / f"{name}.py", puzzle=puzzle).n  # every input, on an exhaustive puzzle
+    graded_rows = exhaustive_n(puzzle) or spec.n  # every input, on an exhaustive puzzle
     monkeypatch.setattr(harness.grading.sample, "tokens_per_pass", lambda *_: graded_rows * tokens.shape[1])
     naive = best(lambda: grade(REFERENCE / f"{name}.py", puzzle=puzzle))  # one pass per intervention
     benchmark.extra_info.update(puzzle=name, rows=rows, grade_seconds=round(graded, 4), raw_seconds=round(raw, 4),
