@@ -63,13 +63,19 @@ def test_an_mlp_reads_heads_of_its_own_layer_and_an_mlp_is_read_by_later_mlps(sh
 def test_two_heads_that_back_each_other_up_are_one_route_and_an_idle_reader_is_padding(shipped):
     """induction_2l: L0H1 reaches the layer-1 induction heads through their keys, and L1H1 takes over when L1H0's key
     alone loses it (L1H0.k alone carries ~0.13 of the effect, L1H1.k ~0.01). Through both keys passes — each is
-    needed as the other's backup —, one key alone fails, queries fail, and adding an idle reader is padding."""
+    needed as the other's backup —, one key alone fails, queries fail, and adding an idle reader is padding, as is
+    naming every reader but the logits."""
     puzzle = shipped("induction_2l")
     claims = [PathClaim("L0H1", target) for target in
-              ("L1H0.k+L1H1.k", "L1H0.k", "L1H0.q+L1H1.q", "L1H0.k+L1H1.k+logits")]
-    both, one, queries, padded = grade(Hypothesis("induction_2l", claims), puzzle=puzzle, n=256).claims
+              ("L1H0.k+L1H1.k", "L1H0.k", "L1H0.q+L1H1.q", "L1H0.k+L1H1.k+logits", "L1H0.qkv+L1H1.qkv")]
+    # the cheapest way past a multi-reader target: name every reader but the logits, for any source
+    claims.append(PathClaim("embed", "L0H0.qkv+L0H1.qkv+L1H0.qkv+L1H1.qkv"))
+    both, one, queries, padded, every_input, everything = grade(Hypothesis("induction_2l", claims), puzzle=puzzle,
+                                                                 n=256).claims
     assert both.passed and both.explains == ["L0H1"], both.message
     assert max(both.details["inputs"].values()) < 0.5 and min(both.details["needed"].values()) > 0.5
     assert "path.share" in one.failures and one.details["kept"] > 0.9  # the only route when it is the only one
     assert not queries.passed and "path.share" in queries.failures
     assert padded.failures == ["path.padded"] and "logits" in padded.message
+    assert every_input.failures == ["path.padded"] and "L1H0.q" in every_input.message and "L1H1.v" in every_input.message
+    assert everything.failures == ["path.padded"]
