@@ -52,12 +52,15 @@ def in_process_seconds(shipped, threads: int) -> dict[str, float]:
 
 
 @pytest.mark.parametrize("k", [10, 30])
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_leaderboard_wall_time(benchmark, shipped, tmp_path, capsys, k, jobs):
+@pytest.mark.parametrize("jobs, threads", [(1, 2), (1, 1), (2, 1)])  # (1, 2) and (2, 1): what --jobs 1 and 2 use
+def test_leaderboard_wall_time(benchmark, shipped, tmp_path, capsys, monkeypatch, k, jobs, threads):
+    """`--jobs 1` runs one process at two torch threads, `--jobs 2` two at one thread each; one process at one thread
+    is timed too, to tell the processes' scaling from the threads'."""
     if benchmark.disabled:  # `make test`: one copy, one process shows the path works; `make bench` times the rest
-        if (k, jobs) != (10, 1):
+        if (k, jobs, threads) != (10, 1, 2):
             pytest.skip("timed by `make bench` only")
         k = 1
+    monkeypatch.setenv("INTERP_PUZZLES_THREADS", str(threads))
     root = copies(tmp_path / "solutions", k)
     runs = iter(range(100))
 
@@ -69,11 +72,11 @@ def test_leaderboard_wall_time(benchmark, shipped, tmp_path, capsys, k, jobs):
     assert len(records) == k * len(PUZZLES) and all(r.solved for r in records)
     if benchmark.disabled:
         return
-    grade_s = in_process_seconds(shipped, 1 if jobs > 1 else torch.get_num_threads())
+    grade_s = in_process_seconds(shipped, threads)
     job_s = sum(r.seconds for r in records) / len(records)
     overhead = sum(r.seconds - grade_s[r.puzzle] for r in records) / len(records)
-    benchmark.extra_info.update(copies=k, jobs=jobs, n_jobs_graded=len(records), mean_job_seconds=round(job_s, 3),
+    benchmark.extra_info.update(copies=k, jobs=jobs, threads=threads, n_jobs_graded=len(records), mean_job_seconds=round(job_s, 3),
                                 overhead_per_job_seconds=round(overhead, 3))
     with capsys.disabled():
-        print(f"\n{k} copies, --jobs {jobs}: {len(records)} jobs, mean job {job_s:.3f} s, overhead per job "
+        print(f"\n{k} copies, --jobs {jobs} ({threads} thread(s) a process): {len(records)} jobs, mean job {job_s:.3f} s, overhead per job "
               f"{overhead:.3f} s")
