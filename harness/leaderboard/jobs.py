@@ -153,7 +153,7 @@ def run_job(job: Job) -> ResultRecord:
     start = time.perf_counter()
     decl = job.declaration
     outcome = dict(status="ok", error=None, error_source=None, solved=False, score=0.0, parts={}, claims=[],
-                   failures=[])
+                   failures=[], n=decl.grading.n)  # n: the rows graded (every input, on an exhaustive puzzle)
     what = shown(job.module) if job.module else f"baseline {job.solver}"
     try:
         if job.problem:
@@ -173,7 +173,7 @@ def run_job(job: Job) -> ResultRecord:
                 with IsolatedSubmission(Path(job.module), call_timeout_s=job.call_timeout_s) as submission:
                     report = grade(submission.hypothesis(), puzzle=puzzle, call=submission.call, sample=sample)
         data = report.to_dict()
-        outcome.update({k: data[k] for k in ("solved", "score", "parts", "claims", "failures")})
+        outcome.update({k: data[k] for k in ("solved", "score", "parts", "claims", "failures", "n")})
     except (Exception, GradeBudgetExceeded) as exc:  # noqa: BLE001 - one bad submission must never take down the run
         message = str(exc) if isinstance(exc, (HypothesisError, GradeBudgetExceeded)) else f"{exc.__class__.__name__}: {exc}"
         if job.module and not job.problem and job.module not in message:
@@ -181,7 +181,7 @@ def run_job(job: Job) -> ResultRecord:
         outcome.update(status="error", error=message, error_source=_error_source(exc))
     record = dict(schema_version=SCHEMA_VERSION, solver=job.solver, display_name=job.display_name, method=job.method,
                   link=job.link, puzzle=job.puzzle, **asdict(job.identity(decl)), ablation=decl.grading.ablation,
-                  n=decl.grading.n, **outcome, seconds=round(time.perf_counter() - start, 3),
+                  **outcome, seconds=round(time.perf_counter() - start, 3),
                   packages=package_versions(), git_commit=git_commit(REPO_ROOT), date=now())
     # read through the schema: the record a job returns is exactly what the store writes and reads back
     return ResultRecord.from_dict(clean(record), where=f"result of {what}")

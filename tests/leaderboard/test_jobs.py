@@ -46,6 +46,15 @@ def test_a_job_with_a_problem_is_an_error_record_of_the_submission_without_gradi
     assert (record.solver, record.puzzle, record.method) == ("someone", PUZZLE, "human")
 
 
+@pytest.mark.parametrize("puzzle, rows", [("bigram_0l", None), ("min_of_two_ints", 40_000)])
+def test_a_records_n_is_the_rows_graded_every_input_on_an_exhaustive_puzzle(puzzle, rows):
+    decl = load_declaration_by_name(puzzle)
+    record = run_job(job(solver="baseline-empty", display_name="empty", method="baseline", puzzle=puzzle,
+                         module=None, submission_sha256="baseline"))
+    assert record.status == "ok", record.error
+    assert record.n == (rows or decl.grading.n) and (rows is None or rows != decl.grading.n)
+
+
 @pytest.mark.parametrize("exc, source", [
     (SubmissionError("timed out", reason="timeout"), "submission"),
     (SubmissionError("the worker could not start", reason="worker"), "harness"),
