@@ -42,6 +42,20 @@ REFERENCE = "reference"
 
 
 @contextmanager
+def _default_env(name: str, value: str | None) -> Iterator[None]:
+    """`name` set to `value` in the environment (which the grading processes inherit) for the run only, unless the
+    user set it; restored afterwards, so one run's setting never leaks into the next run of the same process."""
+    if value is None or name in os.environ:
+        yield
+        return
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        os.environ.pop(name, None)
+
+
+@contextmanager
 def run_lock(out: Path) -> Iterator[None]:
     """An exclusive lock on `out/.lock` (filelock); a second concurrent run stops with a clear message. The lock
     is the kernel's, so it is released when the holding process ends, however it ends."""
@@ -178,9 +192,8 @@ def build(out: Path | None = None, solutions: Path | None = None, n_jobs: int = 
     solutions = Path(solutions or REPO_ROOT / "solutions")
     if backend not in BACKENDS:
         raise PuzzleError(f"Unknown backend {backend!r}; use one of {', '.join(BACKENDS)}.")
-    if n_jobs > 1 or backend != "local":
-        os.environ.setdefault("INTERP_PUZZLES_THREADS", "1")
-    with run_lock(out):
+    one_thread_each = n_jobs > 1 or backend != "local"  # processes (or Ray tasks) share the cores
+    with run_lock(out), _default_env("INTERP_PUZZLES_THREADS", "1" if one_thread_each else None):
         puzzles, skipped, broken = available_puzzles()
         if only is not None:
             puzzles = [p for p in puzzles if p in only]

@@ -1,6 +1,7 @@
 """The leaderboard run: results with provenance, reuse, regrading of tampered files, the lock, baselines."""
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -126,9 +127,24 @@ def test_interrupted_run_keeps_previous_leaderboard_and_finished_results(tmp_pat
     assert again["graded"] == 1  # the job finished before the interrupt was kept
 
 
-def test_parallel_jobs_match_serial(tmp_path, solutions):
+def test_parallel_jobs_match_serial(tmp_path, solutions, monkeypatch):
+    monkeypatch.delenv("INTERP_PUZZLES_THREADS", raising=False)
     serial = build(tmp_path, solutions)
     parallel = lb.build(out=tmp_path / "board2", solutions=solutions, only=[PUZZLE], n_jobs=2)
+    assert "INTERP_PUZZLES_THREADS" not in os.environ  # one thread a process for that run only, not the next one
     key = lambda r: (r.solver, r.puzzle)  # noqa: E731
     assert [(key(r), r.score, r.solved) for r in sorted(serial["results"], key=key)] == \
            [(key(r), r.score, r.solved) for r in sorted(parallel["results"], key=key)]
+
+
+def test_a_runs_thread_setting_is_the_users_when_given_and_never_outlives_the_run(monkeypatch):
+    from harness.leaderboard.build import _default_env
+
+    monkeypatch.delenv("INTERP_PUZZLES_THREADS", raising=False)
+    with _default_env("INTERP_PUZZLES_THREADS", "1"):
+        assert os.environ["INTERP_PUZZLES_THREADS"] == "1"
+    assert "INTERP_PUZZLES_THREADS" not in os.environ
+    monkeypatch.setenv("INTERP_PUZZLES_THREADS", "3")
+    with _default_env("INTERP_PUZZLES_THREADS", "1"):
+        assert os.environ["INTERP_PUZZLES_THREADS"] == "3"
+    assert os.environ["INTERP_PUZZLES_THREADS"] == "3"
