@@ -83,3 +83,9 @@ class LayoutError(ValueError):
 class GradeBudgetExceeded(BaseException):
     """Raised (from SIGALRM) in the grading process when one job used up its time budget; a BaseException so
     that no `except Exception` in the grader swallows it."""
+
+
+def a_type(value: object) -> str:
+    """The value's type with its article ("a str", "an int"), for the error sentences above."""
+    name = type(value).__name__
+    return ("an " if name[:1].lower() in "aeiou" else "a ") + name

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .errors import WireError
+from .errors import WireError, a_type
 from .hypothesis import (CLAIM_KINDS, CLAIM_TYPES, FUNCTION_FIELDS, OPTIONAL_FUNCTIONS, Hypothesis, HypothesisError,
                          wire_fields)
 
@@ -25,12 +25,6 @@ MAX_LIST = 100_000  # entries in one list field
 MAX_NAME_CHARS = 1000
 MAX_TEXT_CHARS = 1_000_000
 MAX_ARRAY = 1_000_000  # numbers in one array field (a subspace basis)
-
-
-def a_type(value: object) -> str:
-    """The value's type with its article ("a str", "an int"), for error sentences."""
-    name = type(value).__name__
-    return ("an " if name[:1].lower() in "aeiou" else "a ") + name
 
 
 # --- encoding: a solver's objects -> plain data -----------------------------------------------------------------

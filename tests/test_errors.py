@@ -61,3 +61,8 @@ def test_the_errors_solvers_catch_are_the_same_classes_where_they_are_re_exporte
 
     assert harness.PuzzleError is PuzzleError and harness.DeclarationError is DeclarationError
     assert harness.hypothesis.HypothesisError is HypothesisError
+
+
+@pytest.mark.parametrize("value, text", [("x", "a str"), (3, "an int"), ([], "a list"), (object(), "an object")])
+def test_a_type_names_a_values_type_with_its_article(value, text):
+    assert errors.a_type(value) == text

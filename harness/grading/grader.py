@@ -94,7 +94,7 @@ def sample_space(puzzle, seed: int, n: int) -> tuple[ComponentSpace, dict]:
         graded, sources = torch.randperm(n, generator=generator), torch.randperm(n, generator=generator)
         tensors = {k: torch.cat([v[graded], v[sources]]) for k, v in every.items()}
     else:
-        tensors = puzzle.tensors(puzzle.columns(2 * n, seed))
+        tensors = puzzle.batch(2 * n, seed)
     return ComponentSpace(puzzle.declaration, puzzle.model, tensors["tokens"].shape[1]), tensors
 
 

@@ -91,16 +91,15 @@ class Sample:
         batch, n_ctx = self.tokens.shape
         budget = tokens_per_pass(self.model, self.clean_logits.shape[-1])
         rows = max(1, min(batch, budget // max(1, n_ctx)))
-        if rows < batch:  # one variant per pass, in row blocks; a row-wise reduce (with `.rows`) reduces each block
+        if rows < batch:  # one variant per pass, in row blocks
             parts = [slice(start, start + rows) for start in range(0, batch, rows)]
-            blockwise = hasattr(reduce, "rows")
 
             def block(edits: list[Edit], part: slice) -> torch.Tensor:
-                logits = self._forward([[e.rows(part) for e in edits]], self.tokens[part])
-                return reduce.rows(part)(logits) if blockwise else logits
+                return self._forward([[e.rows(part) for e in edits]], self.tokens[part])
 
-            return [torch.cat([block(edits, part) for part in parts]) if blockwise
-                    else reduce(torch.cat([block(edits, part) for part in parts])) for edits in variants]
+            if hasattr(reduce, "rows"):  # a row-wise reduce reduces each block as it comes
+                return [torch.cat([reduce.rows(part)(block(edits, part)) for part in parts]) for edits in variants]
+            return [reduce(torch.cat([block(edits, part) for part in parts])) for edits in variants]
         per_pass = max(1, budget // max(1, batch * n_ctx))
         results: list[torch.Tensor] = []
         for start in range(0, len(variants), per_pass):

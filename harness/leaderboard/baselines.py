@@ -24,7 +24,7 @@ BASELINES = {
 
 
 def _space(puzzle: Puzzle, seed: int, n: int) -> tuple[ComponentSpace, dict[str, torch.Tensor]]:
-    tensors = puzzle.tensors(puzzle.columns(2 * n, seed))
+    tensors = puzzle.batch(2 * n, seed)
     return ComponentSpace(puzzle.declaration, puzzle.model, tensors["tokens"].shape[1]), tensors
 
 

@@ -39,8 +39,6 @@ from .submissions import Submission, discover_submissions, unknown_modules
 REFERENCE = "reference"
 
 
-
-
 @contextmanager
 def _default_env(name: str, value: str | None) -> Iterator[None]:
     """`name` set to `value` in the environment (which the grading processes inherit) for the run only, unless the

@@ -130,7 +130,6 @@ class ComponentSpace:
             raise HypothesisError(f"Path target {name!r} cannot be an embedding; use a head input, an MLP or 'logits'.")
         return component
 
-
     def parse_targets(self, name: str) -> tuple[Component | str, ...]:
         """Path targets: one (`L1H0.k`) or several readers joined by `+` (`L1H0.k+L1H1.k`, `MLP0+logits`)."""
         parts = [part.strip() for part in name.split("+")]

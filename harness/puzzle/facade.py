@@ -82,6 +82,10 @@ class Puzzle:
         """The rows `generate` draws, as checked numpy columns (no Dataset: what the grader and `tensors` use)."""
         return self._generated(n, seed, split)[1]
 
+    def batch(self, n: int | None = None, seed: int | None = None, split: str = "eval") -> dict[str, torch.Tensor]:
+        """The rows `columns` draws, as tensors (checked once: what the grader and `evaluate` run on)."""
+        return to_tensors(self.columns(n, seed, split))
+
     def _generated(self, n: int | None, seed: int | None, split: str) -> tuple[Any, dict[str, np.ndarray]]:
         """The generator's output as it returned it (prompts tokenized) and as checked numpy columns."""
         data = self.declaration.data
@@ -178,7 +182,7 @@ class Puzzle:
             raise PuzzleError(f"{self.name}: seed {seed} lies in the training range (>= {data.train_seed}); "
                               f"evaluate on a seed in {list(data.eval_seeds)} instead.")
         every = self.exhaustive and n is None and split == "eval"
-        batch = self.tensors(self.inputs if every else self.columns(n, seed, split))
+        batch = self.tensors(self.inputs) if every else self.batch(n, seed, split)
         logits = self.logits(batch["tokens"])
         scores = self.score(logits, batch)
         out = {"puzzle": self.name, "version": self.version, "n": len(batch["tokens"]), "seed": None if every else seed, **scores}

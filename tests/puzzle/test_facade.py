@@ -104,3 +104,11 @@ def test_columns_are_the_rows_generate_draws_as_numpy(shipped):
     for name, tensor in puzzle.tensors(columns).items():
         torch.testing.assert_close(tensor, puzzle.tensors(dataset)[name])
     assert not np.array_equal(columns["tokens"], puzzle.columns(6, 12)["tokens"])  # the seed matters
+
+
+def test_batch_is_the_columns_as_tensors(shipped):
+    puzzle = shipped("rederive_position")
+    batch, dataset = puzzle.batch(6, 11), puzzle.generate(6, 11)
+    assert set(batch) == set(puzzle.tensors(dataset))
+    for name, tensor in batch.items():
+        torch.testing.assert_close(tensor, puzzle.tensors(dataset)[name])
