@@ -19,7 +19,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Literal, Mapping
 
-from ..errors import RecordError
+from ..errors import RecordError, a_type
 from ..grading.context import ClaimResult
 
 SCHEMA_VERSION = 1
@@ -108,7 +108,7 @@ def _hints(cls: type) -> dict[str, Any]:
 
 def _read(cls: type, data: Any, where: str) -> Any:
     if not isinstance(data, Mapping):
-        raise RecordError(f"{where} is {type(data).__name__}, not an object.")
+        raise RecordError(f"{where} is {a_type(data)}, not an object.")
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - set(fields))
     if unknown:
@@ -147,7 +147,7 @@ def _value(value: Any, hint: Any, where: str) -> Any:
         return _read(hint, value, where)
     if origin in (list, tuple):
         if not isinstance(value, list):
-            raise RecordError(f"{where} is {type(value).__name__}, not a list.")
+            raise RecordError(f"{where} is {a_type(value)}, not a list.")
         if origin is tuple and len(args) == 2 and args[1] is not Ellipsis:
             if len(value) != len(args):
                 raise RecordError(f"{where} has {len(value)} items, not {len(args)}.")
@@ -155,7 +155,7 @@ def _value(value: Any, hint: Any, where: str) -> Any:
         return [_value(v, args[0], f"{where}[{i}]") for i, v in enumerate(value)]
     if origin is dict:
         if not isinstance(value, dict):
-            raise RecordError(f"{where} is {type(value).__name__}, not an object.")
+            raise RecordError(f"{where} is {a_type(value)}, not an object.")
         return {k: _value(v, args[1], f"{where}.{k}") for k, v in value.items()}
     if hint is float:
         if value is None:  # a value that could not be computed (NaN when graded)

@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..errors import DeclarationError
+from ..errors import DeclarationError, a_type
 from .declaration import Declaration
 
 SPLITS = ("train", "eval")
@@ -83,7 +83,7 @@ def columns_of(decl: Declaration, data: Any) -> dict[str, np.ndarray]:
             return {c: np.zeros((0, 0), dtype=np.int64) for c in data.column_names}
         return dict(data.with_format("numpy")[:])
     if not isinstance(data, Mapping):
-        raise _fail(decl, f"returned a {type(data).__name__}, not a mapping of column name to array.")
+        raise _fail(decl, f"returned {a_type(data)}, not a mapping of column name to array.")
     columns = {}
     for k, v in data.items():
         try:

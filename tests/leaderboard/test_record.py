@@ -62,3 +62,10 @@ def test_a_record_that_breaks_the_schema_is_refused_with_the_field(edit, field):
     with pytest.raises(RecordError) as info:
         ResultRecord.from_dict(data)
     assert field in str(info.value)
+
+
+@pytest.mark.parametrize("data, text", [([], "is a list, not an object"), ({"claims": 3}, "is an int, not a list")])
+def test_a_record_of_the_wrong_type_is_named_with_its_article(data, text):
+    with pytest.raises(RecordError) as info:
+        ResultRecord.from_dict(data if isinstance(data, list) else {**json.loads(SAMPLE[0].read_text()), **data})
+    assert text in str(info.value)

@@ -102,6 +102,7 @@ def generate(n, seed, split="eval"):
 '''
 MUTATIONS = {
     "not columns": ("return list(columns.values())", "not a mapping of column name to array"),
+    "an int": ("return 3", "returned an int, not a mapping of column name to array"),
     "columns of different lengths": ('columns["targets"] = targets[:-1]', "columns of different lengths"),
     "too many rows": ("columns = {k: np.concatenate([v, v[:1]]) for k, v in columns.items()}", "rows when asked for"),
     "float tokens": ('columns["tokens"] = tokens.astype(np.float32)', "dtype float32"),
