@@ -237,6 +237,12 @@ def ratio(num: np.ndarray, den: np.ndarray, rows: np.ndarray | None = None) -> A
     return np.where(safe, num[rows].mean(-1) / np.where(safe, d, 1.0), np.nan)
 
 
+def two(x: float) -> str:
+    """`x` to two decimals, never "-0.00": a share that is zero up to float noise prints the same on every machine
+    and whichever way the forward pass sums."""
+    return f"{round(x, 2) + 0.0:.2f}"
+
+
 def positions_mask(n_ctx: int, component: Component) -> torch.Tensor:
     mask = torch.zeros(n_ctx, dtype=torch.bool)
     mask[list(component.positions) if component.positions is not None else slice(None)] = True

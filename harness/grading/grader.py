@@ -121,10 +121,11 @@ def prepare_sample(puzzle, seed: int, n: int, data: tuple[ComponentSpace, dict] 
             null.append(build_model(puzzle.declaration, seed=seed).eval())
         return null[0]
 
+    counted = task_mask(task, batch)
     return GradingSample(space=space, batch=batch, source_batch=source_batch,
-                         base=Sample(puzzle.model, batch["tokens"], hooks),
+                         base=Sample(puzzle.model, batch["tokens"], hooks, read=counted.any(0)),
                          source=Sample(puzzle.model, source_batch["tokens"], hooks),
-                         task_mask=task_mask(task, batch),
+                         task_mask=counted,
                          metric_rows=lambda k: RowMetric(task, batch, reference, 0, k),
                          seed=seed, null_model=null_model)
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..hypothesis import PathClaim
 from ..puzzle.components import Component, ComponentSpace, check_downstream
-from .context import ClaimResult, Context, positions_mask, ratio, result, to_np
+from .context import ClaimResult, Context, positions_mask, ratio, result, to_np, two
 from .edits import Path
 
 
@@ -115,8 +115,8 @@ def check(ctx: Context, index: int, claim: PathClaim) -> ClaimResult:
         if idle:
             failures.append("path.padded")
             message += (f"; {', '.join(idle)} carr{'ies' if len(idle) == 1 else 'y'} less than δ={ctx.spec.delta} of "
-                        f"the effect alone ({', '.join(f'{t} {v:.2f}' for t, v in inputs.items())}) and as a backup of "
-                        f"the others (the share falls by {', '.join(f'{needed[t]:.2f}' for t in idle)} without "
+                        f"the effect alone ({', '.join(f'{t} {two(v)}' for t, v in inputs.items())}) and as a backup of "
+                        f"the others (the share falls by {', '.join(two(needed[t]) for t in idle)} without "
                         f"{'it' if len(idle) == 1 else 'them'}): name only the readers that carry it")
     if failures and not set(failures) <= {"path.padded"} and len(targets) == 1:
         message += "; " + _hint(ctx, source, targets[0], m_total)
@@ -146,5 +146,5 @@ def _hint(ctx: Context, source: Component, target, m_total: np.ndarray) -> str:
     m_alt = ctx.runs([[_edit(ctx, source, t, "only")] for t in parsed])
     shares = {c: ratio(m_clean - m, m_clean - m_total) for c, m in zip(candidates, m_alt)}
     best = max(shares, key=lambda c: shares[c] if np.isfinite(shares[c]) else -np.inf)
-    listed = ", ".join(f"{c} {v:.2f}" for c, v in shares.items())
+    listed = ", ".join(f"{c} {two(v)}" for c, v in shares.items())
     return f"share of the effect through other readers: {listed} — try {source.base} → {best}"

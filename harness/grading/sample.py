@@ -22,6 +22,7 @@ import torch
 
 from ..puzzle.components import Component
 from ..puzzle.declaration import ABLATIONS  # the names live with the declaration, which is torch-free
+from . import forward
 from .edits import Edit, select
 
 MAX_TOKENS_PER_PASS = 16384  # rows x positions per forward pass, at most: near this CPU's sweet spot, bounds memory
@@ -39,20 +40,27 @@ def tokens_per_pass(model: torch.nn.Module, d_out: int) -> int:
 
 
 class Sample:
-    """Clean activations of one batch, computed once; `run` evaluates many edit lists, several per pass."""
+    """Clean activations of one batch, computed once; `run` evaluates many edit lists, several per pass.
 
-    def __init__(self, model: torch.nn.Module, tokens: torch.Tensor, hooks: set[str]) -> None:
+    `read`: the positions whose logits the caller reads after an edited pass (bool [pos]; None: all). Where the model
+    is one `harness.grading.forward` computes, edited passes compute the last layer at those positions only and give
+    NaN logits elsewhere."""
+
+    def __init__(self, model: torch.nn.Module, tokens: torch.Tensor, hooks: set[str],
+                 read: torch.Tensor | None = None) -> None:
         self.model, self.tokens = model, tokens
         with torch.no_grad():
             logits, cache = model.run_with_cache(tokens.to(device_of(model)), names_filter=lambda name: name in hooks)
         self.clean_logits = logits.cpu()
         self.clean = {name: cache[name].cpu() for name in hooks}
+        self.trimmed = forward.Trimmed.of(model, read, tokens.to(device_of(model)), self.clean_logits)
 
     def head(self, rows: int) -> "Sample":
         """The first `rows` rows as a Sample of their own, sharing the clean run (no forward pass)."""
         part = object.__new__(Sample)
         part.model, part.tokens, part.clean_logits = self.model, self.tokens[:rows], self.clean_logits[:rows]
         part.clean = {name: act[:rows] for name, act in self.clean.items()}
+        part.trimmed = self.trimmed
         return part
 
     def __len__(self) -> int:
@@ -117,10 +125,12 @@ class Sample:
                 for name in edit.hooks():
                     by_hook.setdefault(name, []).append((v, moved))
         states = [{} for _ in variants]
-        hooks = [(name, _stacked_hook(name, edits, states, len(tokens))) for name, edits in by_hook.items()]
+        hooks = {name: _stacked_hook(name, edits, states, len(tokens)) for name, edits in by_hook.items()}
         with torch.no_grad():
-            stacked = tokens if len(variants) == 1 else tokens.repeat(len(variants), 1)
-            return self.model.run_with_hooks(stacked.to(device), fwd_hooks=hooks).cpu()
+            stacked = (tokens if len(variants) == 1 else tokens.repeat(len(variants), 1)).to(device)
+            if self.trimmed is not None and hooks.keys() <= self.trimmed.hooks:
+                return self.trimmed.run(stacked, hooks).cpu()
+            return self.model.run_with_hooks(stacked, fwd_hooks=list(hooks.items())).cpu()
 
 
 def device_of(model: torch.nn.Module) -> torch.device:

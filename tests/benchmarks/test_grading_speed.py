@@ -15,6 +15,7 @@ import pytest
 import torch
 
 import harness.grader
+import harness.grading.forward
 from harness.grader import grade
 
 REFERENCE = Path(__file__).resolve().parents[2] / "solutions" / "reference"
@@ -133,10 +134,12 @@ def rows_a_grade_runs(puzzle, monkeypatch) -> int:
 
 def one_pass_per_intervention(puzzle, monkeypatch):
     """The same grade as a loop of `run_with_hooks` calls would run it: every intervention (variant) in a forward
-    pass of its own over all its rows — none stacked with another, none split into row blocks."""
+    pass of its own over all its rows through the bridge — none stacked with another, none split into row blocks,
+    none trimmed to the read positions."""
     sample_class = harness.grading.sample.Sample
     run = sample_class.run
     with monkeypatch.context() as patch:
+        patch.setattr(harness.grading.forward, "supports", lambda model: False)
         patch.setattr(sample_class, "run", lambda self, variants, reduce: [
             result for edits in variants for result in run(self, [edits], reduce)])
         patch.setattr(harness.grading.sample, "tokens_per_pass", lambda *_: 2 ** 40)  # never split rows
