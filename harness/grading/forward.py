@@ -3,16 +3,18 @@
 A grade reads the logits at the task positions only. In a causal transformer the last layer is position-wise
 everywhere but in its keys and values, so there the queries, the attention pattern and output, the MLP, the final
 LayerNorm and the unembedding need computing at the read positions alone (a third of the positions on
-min_of_two_ints, one of twelve on majority_element; a grade trims where it reads at most half the positions). `run` is the bridge's computation written from the model's
-weights — the same hook points, in the same order and with the same shapes, so every edit applies unchanged — except
-in that trimmed part, where a hook's activation covers the read positions only: an edit hooked there sees it spread
-back over every position (zeros elsewhere) and its result is read back at the read positions. That is exact
-because every edit acts position by position (`harness.grading.edits`), and the logits at the other positions come
-back as NaN, so a reduce that read one would show it.
+min_of_two_ints, one of twelve on majority_element); in the embedding-sum MLP everything after the sum does. A
+program here is the model's computation written from its weights — the same hook points, in the same order and with
+the same shapes as the model's own forward, so every edit applies unchanged — except in that trimmed part, where a
+hook's activation covers the read positions only: an edit hooked there sees it spread back over every position
+(zeros elsewhere) and its result is read back at the read positions. That is exact because every edit acts
+position by position (`harness.grading.edits`); the logits at the other positions come back as NaN, so a reduce
+that read one would show it.
 
-`Trimmed.of` gives the forward for one model and set of read positions where it applies: a native TransformerLens
-transformer of a configuration `supports` covers, and `run` equal to the bridge's own clean logits on a few rows.
-Every other model, or a pass hooked at a point `run` does not call, runs through the bridge's `run_with_hooks`.
+`Trimmed.of` gives the trimmed forward for one model and set of read positions where it applies: a model `supports`
+covers (native TransformerLens transformers of the usual configurations, the embedding-sum MLP), at most half the
+positions read, and the program equal to the model's own clean logits on a few rows. Every other model, or a pass
+hooked at a point its program does not call, runs through the model's `run_with_hooks`.
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ from typing import Callable
 
 import torch
 
+from ..puzzle.models import EmbedMLPModel
+
 Hook = Callable[[torch.Tensor], torch.Tensor]
+At = Callable[..., torch.Tensor]  # at(hook name, activation, trimmed position dim or None) -> the hooked activation
 
 LAYER_HOOKS = ("ln1.hook_in", "attn.hook_q", "attn.hook_k", "attn.hook_v", "attn.hook_pattern", "attn.hook_z",
                "ln2.hook_in", "mlp.hook_in", "hook_mlp_out")  # per block, in the bridge's order
@@ -30,74 +35,11 @@ ACTIVATIONS = {"relu": torch.relu, "gelu": torch.nn.functional.gelu,
                "gelu_new": lambda x: torch.nn.functional.gelu(x, approximate="tanh")}
 
 
-def supports(model: torch.nn.Module) -> bool:
-    """Whether `run` computes this model: a native transformer with standard positional embeddings, LayerNorm or
-    none, causal multi-head attention scaled by sqrt(d_head), sequential attention and MLP."""
-    cfg = getattr(model, "cfg", None)
-    if cfg is None or not hasattr(model, "blocks") or "blocks.0.attn.q.weight" not in model.state_dict():
-        return False
-    checks = {"positional_embedding_type": "standard", "attention_dir": "causal", "use_attn_scale": True,
-              "parallel_attn_mlp": False, "use_local_attn": False, "final_rms": False, "n_key_value_heads": None,
-              "rotary_dim": None}
-    return (all(getattr(cfg, k, v) == v for k, v in checks.items())
-            and getattr(cfg, "normalization_type", None) in ("LN", None)
-            and (getattr(cfg, "attn_only", False) or getattr(cfg, "act_fn", None) in ACTIVATIONS)
-            and getattr(cfg, "attn_scale", -1.0) in (-1.0, math.sqrt(cfg.d_head)))
-
-
-def hook_names(n_layers: int) -> set[str]:
-    """Every hook point `run` calls."""
-    return ({"hook_embed", "hook_pos_embed", "ln_final.hook_in"}
-            | {f"blocks.{layer}.{name}" for layer in range(n_layers) for name in LAYER_HOOKS})
-
-
-class Trimmed:
-    """The trimmed forward of one model for one set of read positions (its weights taken once)."""
-
-    def __init__(self, model: torch.nn.Module, positions: torch.Tensor) -> None:
-        self.model, self.positions = model, positions
-        self.weights = dict(model.state_dict())  # plain names (blocks.0.attn.q.weight), the live tensors
-        self.hooks = hook_names(model.cfg.n_layers)
-
-    @classmethod
-    def of(cls, model: torch.nn.Module, read: torch.Tensor | None, tokens: torch.Tensor,
-           clean_logits: torch.Tensor) -> "Trimmed | None":
-        """The trimmed forward where it applies: `read` (bool [pos]) leaves at least half the positions out (with
-        fewer left out, spreading the edited activations back costs about what trimming saves: measured on
-        previous_token_mlp, 23 of 24 positions read, 5-15% slower), `supports(model)`, and on the first rows of
-        `tokens` it gives the bridge's `clean_logits` at the read positions."""
-        if read is None or 2 * int(read.sum()) > len(read) or not supports(model):
-            return None
-        device = tokens.device
-        trimmed = cls(model, read.nonzero().flatten().to(device))
-        with torch.no_grad():
-            mine = trimmed.run(tokens[:8], {}).cpu()[:, read]
-        return trimmed if torch.allclose(mine, clean_logits[:8, read], rtol=1e-4, atol=1e-4) else None
-
-    def run(self, tokens: torch.Tensor, hooks: dict[str, Hook]) -> torch.Tensor:
-        """Logits [batch, pos, vocab] of `tokens` under `hooks` (name -> function of the activation), computed at
-        the read positions in the last layer and after it; NaN at every other position."""
-        return run(self.model, self.weights, tokens, hooks, self.positions)
-
-
-def run(model: torch.nn.Module, w: dict[str, torch.Tensor], tokens: torch.Tensor, hooks: dict[str, Hook],
-        positions: torch.Tensor) -> torch.Tensor:
-    """The forward of `model` (weights `w` by their plain names) as `Trimmed.run` describes it, `positions` sorted."""
-    cfg = model.cfg
+def _transformer(w: dict[str, torch.Tensor], cfg, tokens: torch.Tensor, at: At, positions: torch.Tensor) -> torch.Tensor:
+    """A native transformer (the bridge's computation), the last layer's queries onwards at `positions`."""
     batch, n = tokens.shape
     heads, d_head = cfg.n_heads, cfg.d_head
     last = cfg.n_layers - 1
-
-    def at(name: str, activation: torch.Tensor, trimmed_dim: int | None = None) -> torch.Tensor:
-        hook = hooks.get(name)
-        if hook is None:
-            return activation
-        if trimmed_dim is None:
-            return hook(activation)
-        shape = list(activation.shape)
-        shape[trimmed_dim] = n
-        spread = activation.new_zeros(shape).index_copy_(trimmed_dim, positions, activation)
-        return hook(spread).index_select(trimmed_dim, positions)
 
     def norm(x: torch.Tensor, name: str) -> torch.Tensor:
         if f"{name}.weight" not in w:
@@ -109,6 +51,9 @@ def run(model: torch.nn.Module, w: dict[str, torch.Tensor], tokens: torch.Tensor
         out = x @ w[f"{name}.weight"].T
         return out + w[f"{name}.bias"] if f"{name}.bias" in w else out
 
+    def heads_of(x: torch.Tensor) -> torch.Tensor:
+        return x.view(*x.shape[:2], heads, d_head)
+
     resid = at("hook_embed", w["embed.weight"][tokens])
     resid = resid + at("hook_pos_embed", w["pos_embed.weight"][:n].expand(batch, n, -1))
     causal = torch.ones(n, n, dtype=torch.bool, device=tokens.device).tril()
@@ -116,7 +61,6 @@ def run(model: torch.nn.Module, w: dict[str, torch.Tensor], tokens: torch.Tensor
         block = f"blocks.{layer}"
         trim = 1 if layer == last else None  # the position dimension of this layer's trimmed activations
         h = norm(at(f"{block}.ln1.hook_in", resid), f"{block}.ln1")
-        heads_of = lambda x: x.view(*x.shape[:2], heads, d_head)  # noqa: E731
         q = at(f"{block}.attn.hook_q", heads_of(linear(h if trim is None else h[:, positions], f"{block}.attn.q")),
                trim)
         k = at(f"{block}.attn.hook_k", heads_of(linear(h, f"{block}.attn.k")))
@@ -133,7 +77,87 @@ def run(model: torch.nn.Module, w: dict[str, torch.Tensor], tokens: torch.Tensor
             h = at(f"{block}.mlp.hook_in", norm(at(f"{block}.ln2.hook_in", resid, trim), f"{block}.ln2"), trim)
             out = linear(ACTIVATIONS[cfg.act_fn](linear(h, f"{block}.mlp.in")), f"{block}.mlp.out")
             resid = resid + at(f"{block}.hook_mlp_out", out, trim)
-    logits = linear(norm(at("ln_final.hook_in", resid, 1), "ln_final"), "unembed")
-    unread = torch.ones(n, dtype=torch.bool, device=tokens.device).index_fill_(0, positions, False)
-    full = logits.new_empty((batch, n, logits.shape[-1])).index_fill_(1, unread.nonzero().flatten(), float("nan"))
-    return full.index_copy_(1, positions, logits)
+    return linear(norm(at("ln_final.hook_in", resid, 1), "ln_final"), "unembed")
+
+
+def _native_transformer(model: torch.nn.Module) -> bool:
+    """A native transformer with standard positional embeddings, LayerNorm or none, causal multi-head attention
+    scaled by sqrt(d_head), sequential attention and MLP."""
+    cfg = getattr(model, "cfg", None)
+    if cfg is None or not hasattr(model, "blocks") or "blocks.0.attn.q.weight" not in model.state_dict():
+        return False
+    checks = {"positional_embedding_type": "standard", "attention_dir": "causal", "use_attn_scale": True,
+              "parallel_attn_mlp": False, "use_local_attn": False, "final_rms": False, "n_key_value_heads": None,
+              "rotary_dim": None}
+    return (all(getattr(cfg, k, v) == v for k, v in checks.items())
+            and getattr(cfg, "normalization_type", None) in ("LN", None)
+            and (getattr(cfg, "attn_only", False) or getattr(cfg, "act_fn", None) in ACTIVATIONS)
+            and getattr(cfg, "attn_scale", -1.0) in (-1.0, math.sqrt(cfg.d_head)))
+
+
+def _embed_mlp(w: dict[str, torch.Tensor], cfg, tokens: torch.Tensor, at: At, positions: torch.Tensor) -> torch.Tensor:
+    """The embedding-sum MLP (`harness.puzzle.models.EmbedMLPModel`), everything after the sum at `positions`."""
+    resid = at("blocks.0.hook_resid_pre", at("hook_embed", w["embed.weight"][tokens]).cumsum(1)[:, positions], 1)
+    post = at("blocks.0.hook_post", torch.relu(at("blocks.0.hook_pre", resid @ w["blocks.0.W_in.weight"].T, 1)), 1)
+    return at("blocks.0.hook_mlp_out", post @ w["blocks.0.W_U.weight"].T, 1)
+
+
+def _program(model: torch.nn.Module) -> tuple[Callable, set[str]] | None:
+    """(the program computing `model`, the hook points it calls), or None where there is none."""
+    if isinstance(model, EmbedMLPModel):
+        return _embed_mlp, {"hook_embed", "blocks.0.hook_resid_pre", "blocks.0.hook_pre", "blocks.0.hook_post",
+                            "blocks.0.hook_mlp_out"}
+    if _native_transformer(model):
+        names = {f"blocks.{layer}.{name}" for layer in range(model.cfg.n_layers) for name in LAYER_HOOKS}
+        return _transformer, names | {"hook_embed", "hook_pos_embed", "ln_final.hook_in"}
+    return None
+
+
+def supports(model: torch.nn.Module) -> bool:
+    """Whether a program here computes `model`."""
+    return _program(model) is not None
+
+
+class Trimmed:
+    """The trimmed forward of one model for one set of read positions (its weights taken once)."""
+
+    def __init__(self, model: torch.nn.Module, positions: torch.Tensor) -> None:
+        self.model, self.positions = model, positions
+        self.program, self.hooks = _program(model)
+        self.weights = dict(model.state_dict())  # plain names (blocks.0.attn.q.weight), the live tensors
+
+    @classmethod
+    def of(cls, model: torch.nn.Module, read: torch.Tensor | None, tokens: torch.Tensor,
+           clean_logits: torch.Tensor) -> "Trimmed | None":
+        """The trimmed forward where it applies: `read` (bool [pos]) leaves at least half the positions out (with
+        fewer left out, spreading the edited activations back costs about what trimming saves: measured on
+        previous_token_mlp, 23 of 24 positions read, 5-15% slower), `supports(model)`, and on the first rows of
+        `tokens` it gives the model's `clean_logits` at the read positions."""
+        if read is None or 2 * int(read.sum()) > len(read) or not supports(model):
+            return None
+        trimmed = cls(model, read.nonzero().flatten().to(tokens.device))
+        with torch.no_grad():
+            mine = trimmed.run(tokens[:8], {}).cpu()[:, read]
+        return trimmed if torch.allclose(mine, clean_logits[:8, read], rtol=1e-4, atol=1e-4) else None
+
+    def run(self, tokens: torch.Tensor, hooks: dict[str, Hook]) -> torch.Tensor:
+        """Logits [batch, pos, vocab] of `tokens` under `hooks` (name -> function of the activation), computed at
+        the read positions from where the program trims; NaN at every other position."""
+        batch, n = tokens.shape
+        positions = self.positions
+
+        def at(name: str, activation: torch.Tensor, trimmed_dim: int | None = None) -> torch.Tensor:
+            hook = hooks.get(name)
+            if hook is None:
+                return activation
+            if trimmed_dim is None:
+                return hook(activation)
+            shape = list(activation.shape)
+            shape[trimmed_dim] = n
+            spread = activation.new_zeros(shape).index_copy_(trimmed_dim, positions, activation)
+            return hook(spread).index_select(trimmed_dim, positions)
+
+        logits = self.program(self.weights, self.model.cfg, tokens, at, positions)
+        unread = torch.ones(n, dtype=torch.bool, device=tokens.device).index_fill_(0, positions, False)
+        full = logits.new_empty((batch, n, logits.shape[-1])).index_fill_(1, unread.nonzero().flatten(), float("nan"))
+        return full.index_copy_(1, positions, logits)

@@ -77,6 +77,28 @@ def test_every_edit_gives_the_bridges_logits_at_the_read_positions(shipped, name
     assert sum(moved) >= len(variants) - 4, moved
 
 
+def test_the_embedding_sum_mlp_gives_its_own_logits_at_the_read_position(shipped):
+    puzzle = shipped("modular_addition_mlp")
+    tokens = puzzle.tensors(puzzle.generate(16, 5))["tokens"]
+    read = torch.tensor([False, True])
+    comps = [Component("embed"), Component("mlp", 0)]
+    trimmed = Sample(puzzle.model, tokens, {c.hook for c in comps}, read=read)
+    plain = Sample(puzzle.model, tokens, {c.hook for c in comps})
+    assert trimmed.trimmed is not None
+    gen = torch.Generator().manual_seed(0)
+    every = torch.ones(2, dtype=torch.bool)
+    abl = {c: plain.ablated(c, "resample", gen) for c in comps}
+    basis = torch.linalg.qr(torch.randn(puzzle.model.cfg.d_model, 4, generator=gen))[0].T
+    variants = [[Replace(c, every, abl[c])] for c in comps] + [
+        [Replace(c, torch.rand(16, 2, generator=gen) < 0.5, abl[c]) for c in comps],
+        [Project(comps[0], every, basis, abl[comps[0]], inside=True)],
+        [Project(comps[0], every, basis, abl[comps[0]], inside=False)]]
+    mine, theirs = trimmed.run(variants, lambda x: x), plain.run(variants, lambda x: x)
+    for v, (a, b) in enumerate(zip(mine, theirs)):
+        torch.testing.assert_close(a[:, read], b[:, read], rtol=1e-5, atol=1e-5, msg=f"variant {v}")
+        assert a[:, ~read].isnan().all() and not torch.allclose(b[:, read], plain.clean_logits[:, read], atol=1e-3)
+
+
 def test_it_applies_only_where_it_is_exact_and_worth_it(shipped, monkeypatch):
     puzzle = shipped("majority_element")
     tokens = puzzle.tensors(puzzle.generate(8, 5))["tokens"]
@@ -88,8 +110,8 @@ def test_it_applies_only_where_it_is_exact_and_worth_it(shipped, monkeypatch):
     assert forward.Trimmed.of(puzzle.model, None, tokens, logits) is None  # every position read
     assert forward.Trimmed.of(puzzle.model, torch.arange(n_ctx) > 2, tokens, logits) is None  # most positions read
     assert forward.Trimmed.of(puzzle.model, one, tokens, logits + 1e-2) is None  # not the bridge's logits
-    for other in ("modular_addition_mlp", "bigram_0l"):  # not native transformers
-        assert not forward.supports(shipped(other).model)
+    assert forward.supports(shipped("modular_addition_mlp").model)  # the embedding-sum MLP
+    assert not forward.supports(shipped("bigram_0l").model)  # one position read of each: nothing to trim
     monkeypatch.setattr(puzzle.model.cfg, "positional_embedding_type", "rotary")
     assert not forward.supports(puzzle.model)
 
