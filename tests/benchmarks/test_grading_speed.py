@@ -117,9 +117,9 @@ def rows_a_grade_runs(puzzle, monkeypatch) -> int:
     sample_class = harness.grading.sample.Sample
     original_init, original_forward = sample_class.__init__, sample_class._forward
 
-    def init(self, model, tokens, hooks):
+    def init(self, model, tokens, hooks, read=None):
         counted[0] += len(tokens)
-        original_init(self, model, tokens, hooks)
+        original_init(self, model, tokens, hooks, read)
 
     def forward(self, variants, tokens):
         counted[0] += len(tokens) * len(variants)
