@@ -55,7 +55,8 @@ def _transformer(w: dict[str, torch.Tensor], cfg, tokens: torch.Tensor, at: At, 
         return x.view(*x.shape[:2], heads, d_head)
 
     resid = at("hook_embed", w["embed.weight"][tokens])
-    resid = resid + at("hook_pos_embed", w["pos_embed.weight"][:n].expand(batch, n, -1))
+    # a copy, not a view of the weights: an edit writing in place must not change the model
+    resid = resid + at("hook_pos_embed", w["pos_embed.weight"][:n].expand(batch, n, -1).contiguous())
     causal = torch.ones(n, n, dtype=torch.bool, device=tokens.device).tril()
     for layer in range(cfg.n_layers):
         block = f"blocks.{layer}"
