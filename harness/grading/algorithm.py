@@ -41,7 +41,9 @@ def agreement_rows(ctx: Context, model_logits: torch.Tensor, predicted: np.ndarr
         kl = (p * (log_p - q.log())).sum(-1)
         kl_uniform = (p * (log_p + np.log(vocab))).sum(-1).clamp_min(1e-9)
         score = to_np((1 - kl / kl_uniform).clamp_min(0))
-        return (score * mask).sum(-1), mask.sum(-1).astype(float), form if form != "labels" else "distributions"
+        # np.where, not score * mask: an uncounted position's score may be NaN (a trimmed pass left it out)
+        form = form if form != "labels" else "distributions"
+        return np.where(mask, score, 0.0).sum(-1), mask.sum(-1).astype(float), form
     raise HypothesisError(f"{what} returned shape {predicted.shape} and dtype {predicted.dtype}; return int labels "
                           f"[{rows}, {n_ctx}] or probabilities [{rows}, {n_ctx}, vocab].")
 

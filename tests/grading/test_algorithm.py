@@ -56,6 +56,16 @@ def test_on_a_distributional_task_labels_count_as_one_hot_distributions():
     assert (as_labels == counted).all() and (one_hot < counted).all()
 
 
+def test_a_position_not_counted_never_enters_the_score_even_as_nan():
+    """A trimmed pass (harness/grading/forward.py) leaves NaN logits where the task reads nothing."""
+    holed = LOGITS.clone()
+    holed[~torch.from_numpy(_ctx().task_mask)] = float("nan")
+    for metric in ("cross_entropy", "kl_to_reference"):
+        for predicted in (LOGITS.argmax(-1).numpy(), LOGITS.double().softmax(-1).numpy()):
+            assert agreement_rows(_ctx(metric), holed, predicted, "predict")[0].tolist() == pytest.approx(
+                agreement_rows(_ctx(metric), LOGITS, predicted, "predict")[0].tolist())
+
+
 @pytest.mark.parametrize("predicted, says", [
     (np.full((2, 2, 4), 0.25), "distributions over 4 tokens; the model's vocabulary has 3"),
     (np.zeros((2, 3), dtype=int), "shape (2, 3)"),
