@@ -131,8 +131,8 @@ class Trimmed:
     def of(cls, model: torch.nn.Module, read: torch.Tensor | None, tokens: torch.Tensor,
            clean_logits: torch.Tensor) -> "Trimmed | None":
         """The trimmed forward where it applies: `read` (bool [pos]) leaves at least half the positions out (with
-        fewer left out, spreading the edited activations back costs about what trimming saves: measured on
-        previous_token_mlp, 23 of 24 positions read, 5-15% slower), `supports(model)`, and on the first rows of
+        fewer left out, spreading the edited activations back costs more than trimming saves: previous_token_mlp,
+        23 of 24 positions read, grades in 2.19 s trimmed and 1.85 s through the bridge), `supports(model)`, and on the first rows of
         `tokens` it gives the model's `clean_logits` at the read positions."""
         if read is None or 2 * int(read.sum()) > len(read) or not supports(model):
             return None
