@@ -23,9 +23,11 @@ BASELINES = {
 }
 
 
-def _space(puzzle: Puzzle, seed: int, n: int) -> tuple[ComponentSpace, dict[str, torch.Tensor]]:
-    tensors = puzzle.batch(2 * n, seed)
-    return ComponentSpace(puzzle.declaration, puzzle.model, tensors["tokens"].shape[1]), tensors
+def _space(puzzle: Puzzle, seed: int) -> ComponentSpace:
+    """The puzzle's components (the grader's, from a two-row sample)."""
+    from ..grading.grader import sample_space
+
+    return sample_space(puzzle, seed, 1)[0]
 
 
 def ablation_finder_circuit(puzzle: Puzzle, seed: int) -> list[str]:
@@ -61,7 +63,7 @@ def _model_outputs_cf(puzzle: Puzzle):
 
 def random_circuit(puzzle: Puzzle, seed: int, size: int) -> list[str]:
     """`size` (component, position) units drawn uniformly, written as component names with positions."""
-    space, _ = _space(puzzle, seed, 1)
+    space = _space(puzzle, seed)
     units = [(c.base, p) for c in space.all() for p in range(space.n_ctx)]
     chosen = np.random.default_rng(seed).choice(len(units), size=min(size, len(units)), replace=False)
     by_base: dict[str, list[int]] = {}
@@ -76,7 +78,7 @@ def baseline_hypothesis(kind: str, puzzle: Puzzle, seed: int, reference_size: in
     if kind == "baseline-empty":
         return Hypothesis(puzzle=name, claims=[])
     if kind == "baseline-whole-model":
-        space, _ = _space(puzzle, seed, 1)
+        space = _space(puzzle, seed)
         return Hypothesis(puzzle=name, claims=[Circuit([str(c) for c in space.all()], name="whole model")])
     if kind == "baseline-random-circuit":
         if not reference_size:
@@ -91,7 +93,7 @@ def baseline_hypothesis(kind: str, puzzle: Puzzle, seed: int, reference_size: in
         if kind == "baseline-finder-label":
             claims.append(Algorithm(_model_outputs(puzzle), explains=bases, name="the model's own top tokens"))
         else:
-            space, _ = _space(puzzle, seed, 1)
+            space = _space(puzzle, seed)
             claims += [Scrubbing("embed", lambda tokens: tokens, name="embedding depends on the token")]
             if space.has_pos_embed:
                 claims.append(Scrubbing("pos_embed", lambda tokens: np.broadcast_to(np.arange(tokens.shape[1]),
