@@ -177,7 +177,7 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     rows = rank(summary["results"], summary["puzzles"])
-    print(tabulate([[clean(str(r["rank"])), clean(r["solver"]), clean(r["method"]), r["solved"], f"{r['mean_score']:.3f}"]
+    print(tabulate([[clean(str(r.rank)), clean(r.solver), clean(r.method), r.solved, f"{r.mean_score:.3f}"]
                     for r in rows], headers=["rank", "solver", "method", "puzzles solved", "mean score"]))
     for note in summary["notes"]:
         print(f"note: {clean(note)}")

@@ -26,7 +26,7 @@ from importlib import resources
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..grading.context import ClaimResult
-from .rank import (CHECK, METHODS, MISSING, Entry, finite, one_line, rank, records, score_text, select, shorten,
+from .rank import (CHECK, METHODS, MISSING, Entry, Row, finite, one_line, rank, records, score_text, select, shorten,
                    standings, when)
 from .record import ResultRecord
 
@@ -56,9 +56,9 @@ def _badge(method: str) -> str:
     return f'<span class="badge badge-{_method_class(method)}">{_e(method)}</span>'
 
 
-def _solver_html(row: Mapping[str, Any]) -> str:
-    name = _e(row["display_name"])
-    link = row["link"]
+def _solver_html(row: Row) -> str:
+    name = _e(row.display_name)
+    link = row.link
     if isinstance(link, str) and re.match(r"https?://[^\s\"'<>]+$", link):
         return f'<a href="{_e(link)}" rel="noopener noreferrer nofollow">{name}</a>'
     return name
@@ -68,7 +68,7 @@ def _fmt(value: float | None, digits: int = 3) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
-def _summary_html(rows: Sequence[Mapping[str, Any]], puzzles: Sequence[str]) -> str:
+def _summary_html(rows: Sequence[Row], puzzles: Sequence[str]) -> str:
     heads = [("rank", "rank", "num"), ("solver", "solver", "text"), ("method", "method", "text"),
              ("solved", "puzzles solved", "num"), ("mean_score", "mean score", "num")]
     heads += [(f"puzzle:{p}", p, "num") for p in puzzles]
@@ -81,23 +81,23 @@ def _summary_html(rows: Sequence[Mapping[str, Any]], puzzles: Sequence[str]) -> 
                    f'{cls} title="sort by {_e(label)}">{shown}</th>')
     out.append("</tr></thead><tbody>")
     for order, row in enumerate(rows):
-        classes = "baseline" if row["baseline"] else ""
-        out.append(f'<tr class="{classes}" data-solver="{_e(row["solver"])}" data-order="{order}">')
-        out.append(f'<td class="num" data-value="{row["rank"]}">{row["rank"]}</td>')
+        classes = "baseline" if row.baseline else ""
+        out.append(f'<tr class="{classes}" data-solver="{_e(row.solver)}" data-order="{order}">')
+        out.append(f'<td class="num" data-value="{row.rank}">{row.rank}</td>')
         out.append(f'<td class="solver">{_solver_html(row)}</td>')
-        out.append(f'<td data-value="{_e(row["method"])}">{_badge(row["method"])}</td>')
-        out.append(f'<td class="num" data-value="{row["solved"]}">{row["solved"]}/{len(puzzles)}</td>')
-        out.append(f'<td class="num" data-value="{row["mean_score"]:.6f}">{score_text(row["mean_score"])}</td>')
+        out.append(f'<td data-value="{_e(row.method)}">{_badge(row.method)}</td>')
+        out.append(f'<td class="num" data-value="{row.solved}">{row.solved}/{len(puzzles)}</td>')
+        out.append(f'<td class="num" data-value="{row.mean_score:.6f}">{score_text(row.mean_score)}</td>')
         for p in puzzles:
-            cell = row["puzzles"][p]
-            if cell["status"] == "missing":
+            cell = row.puzzles[p]
+            if cell.status == "missing":
                 out.append(f'<td class="num missing" data-value="-1" title="no submission">{MISSING}</td>')
-            elif cell["status"] == "error":
-                out.append(f'<td class="num err" data-value="-0.5" title="{_e(shorten(cell["error"], 200))}">'
+            elif cell.status == "error":
+                out.append(f'<td class="num err" data-value="-0.5" title="{_e(shorten(cell.error, 200))}">'
                            f'error</td>')
             else:
-                mark = f' <span class="solved" aria-label="solved">{CHECK}</span>' if cell["solved"] else ""
-                out.append(f'<td class="num" data-value="{cell["score"]:.6f}">{score_text(cell["score"])}{mark}</td>')
+                mark = f' <span class="solved" aria-label="solved">{CHECK}</span>' if cell.solved else ""
+                out.append(f'<td class="num" data-value="{cell.score:.6f}">{score_text(cell.score)}{mark}</td>')
         out.append("</tr>")
     out.append("</tbody></table></div>")
     return "".join(out)
@@ -108,19 +108,19 @@ def _puzzle_table_html(entries: Sequence[Entry]) -> str:
            "<th>solver</th><th>method</th><th class=\"num\">score</th><th>solved</th>",
            '<th class="num">claims passed</th><th>first failure / error</th></tr></thead><tbody>']
     for row, _result, cell in entries:
-        error = cell["status"] == "error"
-        out.append(f'<tr class="{"baseline" if row["baseline"] else ""}" data-solver="{_e(row["solver"])}">')
+        error = cell.status == "error"
+        out.append(f'<tr class="{"baseline" if row.baseline else ""}" data-solver="{_e(row.solver)}">')
         # data-label: on a phone the table becomes one card per solver, each value under its column's name
-        out.append(f'<td class="solver">{_solver_html(row)}</td><td data-label="method">{_badge(row["method"])}</td>')
+        out.append(f'<td class="solver">{_solver_html(row)}</td><td data-label="method">{_badge(row.method)}</td>')
         if error:
             out.append('<td class="num err" data-label="score">error</td><td class="err" data-label="solved">error</td>')
         else:
-            solved = f'<span class="solved">{CHECK} yes</span>' if cell["solved"] else "no"
-            out.append(f'<td class="num" data-label="score">{score_text(cell["score"])}</td>'
+            solved = f'<span class="solved">{CHECK} yes</span>' if cell.solved else "no"
+            out.append(f'<td class="num" data-label="score">{score_text(cell.score)}</td>'
                        f'<td data-label="solved">{solved}</td>')
-        out.append(f'<td class="num" data-label="claims passed">{cell["claims_passed"]}/{cell["claims_total"]}</td>')
+        out.append(f'<td class="num" data-label="claims passed">{cell.claims_passed}/{cell.claims_total}</td>')
         cls = "msg err-text" if error else "msg"
-        out.append(f'<td class="{cls}">{_e(shorten(cell["first_failure"], 600))}</td></tr>')
+        out.append(f'<td class="{cls}">{_e(shorten(cell.first_failure, 600))}</td></tr>')
     out.append("</tbody></table></div>")
     return "".join(out)
 
@@ -203,14 +203,14 @@ def _chart_html(puzzle: str, entries: Sequence[Entry], axis: tuple[float, float]
            f'aria-label="claim values against thresholds for {_e(puzzle)}">',
            f'<div class="axis" aria-hidden="true"><div class="label"></div><div class="scale">{scale}</div></div>']
     for row, result, cell in entries:
-        error = cell["status"] == "error"
-        classes = "submission" + (" baseline" if row["baseline"] else "") + (" error" if error else "")
-        out.append(f'<div class="{classes}" data-solver="{_e(row["solver"])}">')
-        sub = "error" if error else f"score {score_text(cell['score'])}" + (f" {CHECK} solved" if cell["solved"] else "")
-        out.append(f'<div class="who">{_solver_html(row)} {_badge(row["method"])} <span class="sub">· {_e(sub)}</span>'
+        error = cell.status == "error"
+        classes = "submission" + (" baseline" if row.baseline else "") + (" error" if error else "")
+        out.append(f'<div class="{classes}" data-solver="{_e(row.solver)}">')
+        sub = "error" if error else f"score {score_text(cell.score)}" + (f" {CHECK} solved" if cell.solved else "")
+        out.append(f'<div class="who">{_solver_html(row)} {_badge(row.method)} <span class="sub">· {_e(sub)}</span>'
                    "</div>")
         if error:
-            out.append(f'<p class="error-text">error: {_e(one_line(cell["error"]))}</p>')
+            out.append(f'<p class="error-text">error: {_e(one_line(cell.error))}</p>')
         else:
             out += [_claim_row(claim, axis, ticks) for claim in result.claims]
         out.append("</div>")
@@ -291,13 +291,13 @@ def render_html(results: Iterable[ResultRecord | Mapping[str, Any]], puzzles: Se
             out.append('<p class="missing">No submissions.</p></section>')
             continue
         out.append(_puzzle_table_html(entries))
-        axis = axis_range(c for _row, result, cell in entries if cell["status"] != "error" for c in result.claims)
+        axis = axis_range(c for _row, result, cell in entries if cell.status != "error" for c in result.claims)
         out.append(_chart_html(puzzle, entries, axis))
         out.append(_legend(axis))
-        absent = [r for r in rows if (r["solver"], puzzle) not in chosen]
+        absent = [r for r in rows if (r.solver, puzzle) not in chosen]
         if absent:
             out.append('<p class="note">No submission from: '
-                       + ", ".join(_e(r["display_name"]) for r in absent) + ".</p>")
+                       + ", ".join(_e(r.display_name) for r in absent) + ".</p>")
         out.append("</section>")
     out.append(f"<footer>interp-puzzles · generated {stamp} · commit {sha}</footer></main>")
     out.append(f"<script>{script}</script></body></html>")

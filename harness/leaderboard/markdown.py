@@ -13,7 +13,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from tabulate import tabulate
 
-from .rank import CHECK, MISSING, one_line, rank, records, score_text, select, shorten, standings, summary_cell_text, when
+from .rank import (CHECK, MISSING, Row, one_line, rank, records, score_text, select, shorten, standings,
+                   summary_cell_text, when)
 from .record import ResultRecord
 
 
@@ -24,9 +25,9 @@ def _md(text: Any) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|")
 
 
-def _md_solver(row: Mapping[str, Any]) -> str:
-    name = _md(row["display_name"])
-    link = row["link"]
+def _md_solver(row: Row) -> str:
+    name = _md(row.display_name)
+    link = row.link
     if isinstance(link, str) and re.match(r"https?://\S+$", link):
         label = name.replace("[", "\\[").replace("]", "\\]")
         target = link.replace(")", "%29").replace("|", "%7C")
@@ -34,8 +35,8 @@ def _md_solver(row: Mapping[str, Any]) -> str:
     return name
 
 
-def _md_method(row: Mapping[str, Any]) -> str:
-    return f"*{_md(row['method'])}*" if row["baseline"] else _md(row["method"])
+def _md_method(row: Row) -> str:
+    return f"*{_md(row.method)}*" if row.baseline else _md(row.method)
 
 
 def render_markdown(results: Iterable[ResultRecord | Mapping[str, Any]], puzzles: Sequence[str], generated_at: Any,
@@ -55,8 +56,8 @@ def render_markdown(results: Iterable[ResultRecord | Mapping[str, Any]], puzzles
         "",
     ]
     headers = ["rank", "solver", "method", "puzzles solved", "mean score", *[_md(p) for p in puzzles]]
-    table = [[str(r["rank"]), _md_solver(r), _md_method(r), f"{r['solved']}/{len(puzzles)}", score_text(r["mean_score"]),
-              *[summary_cell_text(r["puzzles"][p]) for p in puzzles]] for r in rows]
+    table = [[str(r.rank), _md_solver(r), _md_method(r), f"{r.solved}/{len(puzzles)}", score_text(r.mean_score),
+              *[summary_cell_text(r.puzzles[p]) for p in puzzles]] for r in rows]
     if rows:
         lines.append(tabulate(table, headers=headers, tablefmt="github", disable_numparse=True,
                               colalign=("right", "left", "left", "right", "right", *["right"] * len(puzzles))))
@@ -75,18 +76,18 @@ def render_markdown(results: Iterable[ResultRecord | Mapping[str, Any]], puzzles
             continue
         table = []
         for row, _result, cell in entries:
-            error = cell["status"] == "error"
+            error = cell.status == "error"
             table.append([
-                _md_solver(row), _md_method(row), "error" if error else score_text(cell["score"]),
-                "error" if error else ("yes" if cell["solved"] else "no"),
-                f"{cell['claims_passed']}/{cell['claims_total']}",
-                _md(shorten(("error: " if error else "") + cell["first_failure"], 100)),
+                _md_solver(row), _md_method(row), "error" if error else score_text(cell.score),
+                "error" if error else ("yes" if cell.solved else "no"),
+                f"{cell.claims_passed}/{cell.claims_total}",
+                _md(shorten(("error: " if error else "") + cell.first_failure, 100)),
             ])
         lines.append(tabulate(table, headers=["solver", "method", "score", "solved", "claims passed",
                                               "first failure / error"],
                               tablefmt="github", disable_numparse=True,
                               colalign=("left", "left", "right", "left", "right", "left")))
-        absent = [r for r in rows if (r["solver"], puzzle) not in chosen]
+        absent = [r for r in rows if (r.solver, puzzle) not in chosen]
         if absent:
-            lines += ["", "No submission from: " + ", ".join(_md(r["display_name"]) for r in absent) + "."]
+            lines += ["", "No submission from: " + ", ".join(_md(r.display_name) for r in absent) + "."]
     return "\n".join(lines) + "\n"

@@ -45,7 +45,7 @@ def test_build_writes_results_markdown_and_page(tmp_path, solutions):
     markdown = (board / "LEADERBOARD.md").read_text()
     assert "Reference" in markdown and "Unigram guesser" in markdown and "Baseline" in markdown
     assert "<table" in (board / "index.html").read_text()
-    ranked = [r["solver"] for r in rank(summary["results"], summary["puzzles"])]
+    ranked = [r.solver for r in rank(summary["results"], summary["puzzles"])]
     assert ranked[0] == "reference"
     baselines = [r for r in summary["results"] if r.method == "baseline"]
     assert len(baselines) == len(BASELINES) and not any(r.solved for r in baselines)

@@ -375,8 +375,8 @@ def test_all_hostile_submissions_at_once_leave_the_rest_identical(tmp_path, list
     hostile = build(tmp_path, root, out="hostile", baselines=True, n_jobs=2, call_timeout_s=5)
     assert_no_process_left(str(root))
     ranked = rank(hostile["results"], hostile["puzzles"])
-    assert next(r for r in ranked if r["solver"] == "reference")["rank"] == 1  # first (hostile copies of it may tie)
-    assert all(r["mean_score"] <= ranked[0]["mean_score"] for r in ranked)
+    assert next(r for r in ranked if r.solver == "reference").rank == 1  # first (hostile copies of it may tie)
+    assert all(r.mean_score <= ranked[0].mean_score for r in ranked)
     expected = {(r.solver, r.puzzle): stable(r) for r in clean["results"]}
     got = {(r.solver, r.puzzle): stable(r) for r in hostile["results"] if (r.solver, r.puzzle) in expected}
     assert got == expected

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
-from harness.leaderboard.rank import finite, one_line, rank, score_text, shorten, summary_cell_text, when
+from harness.leaderboard.rank import Cell, finite, one_line, rank, score_text, shorten, summary_cell_text, when
 
 PUZZLES = ["rederive_position", "previous_token_mlp", "bigram_0l"]
 XSS_NAME = '<script>alert("pwned")</script> & <b>Co</b>'
@@ -17,27 +18,26 @@ RANKED = ["reference", "xss_probe", "auto_circuit", "random_baseline"]  # solved
 
 def test_rank_orders_by_solved_then_mean_then_name(results):
     rows = rank(results, PUZZLES)
-    assert [r["solver"] for r in rows] == RANKED
-    assert [r["rank"] for r in rows] == [1, 2, 3, 4]
-    assert [r["solved"] for r in rows] == [3, 1, 1, 0]
-    means = {r["solver"]: r["mean_score"] for r in rows}
+    assert [r.solver for r in rows] == RANKED
+    assert [r.rank for r in rows] == [1, 2, 3, 4]
+    assert [r.solved for r in rows] == [3, 1, 1, 0]
+    means = {r.solver: r.mean_score for r in rows}
     assert means["reference"] == pytest.approx((1.0 + 0.95 + 0.9) / 3)
     assert means["auto_circuit"] == pytest.approx(0.85 / 3)  # error and missing puzzle count as 0
     assert means["random_baseline"] == pytest.approx((0.3 + 0.3 + 0.45) / 3)
     assert means["random_baseline"] > means["auto_circuit"]  # ...and it still ranks below: fewer solved
 
     auto = rows[2]
-    assert auto["method"] == "automated" and not auto["baseline"] and auto["link"] is None
-    assert auto["puzzles"]["bigram_0l"] == pytest.approx({
-        "score": 0.0, "solved": False, "status": "missing", "error": None,
-        "claims_passed": 0, "claims_total": 0, "first_failure": ""})
-    err = auto["puzzles"]["previous_token_mlp"]
-    assert err["status"] == "error" and err["score"] == 0.0 and not err["solved"]
-    assert "out of range" in err["error"]
-    assert auto["puzzles"]["rederive_position"]["claims_passed"] == 2
-    assert auto["puzzles"]["rederive_position"]["claims_total"] == 3
-    assert rows[3]["baseline"] and rows[3]["method"] == "baseline"
-    assert rows[1]["display_name"] == XSS_NAME
+    assert auto.method == "automated" and not auto.baseline and auto.link is None
+    assert auto.puzzles["bigram_0l"] == Cell(score=0.0, solved=False, status="missing", error=None,
+                                             claims_passed=0, claims_total=0, first_failure="")
+    err = auto.puzzles["previous_token_mlp"]
+    assert err.status == "error" and err.score == 0.0 and not err.solved
+    assert "out of range" in err.error
+    assert auto.puzzles["rederive_position"].claims_passed == 2
+    assert auto.puzzles["rederive_position"].claims_total == 3
+    assert rows[3].baseline and rows[3].method == "baseline"
+    assert rows[1].display_name == XSS_NAME
 
 
 def test_rank_edge_cases(results):
@@ -48,19 +48,19 @@ def test_rank_edge_cases(results):
             r["score"], r["solved"] = 0.99, True
     newer = copy.deepcopy(next(r for r in res if r["solver"] == "random_baseline" and r["puzzle"] == "bigram_0l"))
     newer.update(score=0.0, date="2027-01-01T00:00:00+00:00")
-    rows = {r["solver"]: r for r in rank([newer, *res], PUZZLES)}
-    assert rows["auto_circuit"]["puzzles"]["previous_token_mlp"]["score"] == 0.0
-    assert rows["auto_circuit"]["solved"] == 1
-    assert rows["random_baseline"]["puzzles"]["bigram_0l"]["score"] == 0.0
+    rows = {r.solver: r for r in rank([newer, *res], PUZZLES)}
+    assert rows["auto_circuit"].puzzles["previous_token_mlp"].score == 0.0
+    assert rows["auto_circuit"].solved == 1
+    assert rows["random_baseline"].puzzles["bigram_0l"].score == 0.0
     # results for puzzles outside the list are ignored; the mean is over the listed puzzles only
     rows = rank(res, ["bigram_0l"])
-    assert [r["solver"] for r in rows] == ["reference", "random_baseline"]
+    assert [r.solver for r in rows] == ["reference", "random_baseline"]
     # equal solved and mean share a rank; the name breaks the tie in the order
     twin = copy.deepcopy([r for r in res if r["solver"] == "random_baseline"])
     for r in twin:
         r["solver"], r["display_name"] = "another_baseline", "Another"
     rows = rank(res + twin, PUZZLES)
-    assert [(r["rank"], r["solver"]) for r in rows][-2:] == [(4, "another_baseline"), (4, "random_baseline")]
+    assert [(r.rank, r.solver) for r in rows][-2:] == [(4, "another_baseline"), (4, "random_baseline")]
     assert rank([], PUZZLES) == []
 
 
@@ -76,6 +76,7 @@ def test_scores_and_dates_are_shown_the_same_way_everywhere():
     assert score_text(0.9496) == "0.950" and score_text(1) == "1.000"
     assert when(dt.datetime(2026, 12, 1, 12, 0, 0, 123456, tzinfo=dt.timezone.utc)) == "2026-12-01T12:00:00+00:00"
     assert when("2026-12-01T12:00:00+00:00\n") == "2026-12-01T12:00:00+00:00" and when(None) == "unknown time"
-    cell = {"status": "ok", "score": 0.5, "solved": False}
-    assert summary_cell_text(cell) == "0.500" and summary_cell_text({**cell, "score": 1.0, "solved": True}) == "1.000 ✓"
-    assert summary_cell_text({**cell, "status": "error"}) == "error" and summary_cell_text({**cell, "status": "missing"}) == "—"
+    cell = Cell(score=0.5, solved=False, status="ok", error=None, claims_passed=1, claims_total=2, first_failure="")
+    assert summary_cell_text(cell) == "0.500" and summary_cell_text(replace(cell, score=1.0, solved=True)) == "1.000 ✓"
+    assert summary_cell_text(replace(cell, status="error")) == "error"
+    assert summary_cell_text(replace(cell, status="missing")) == "—"
