@@ -20,7 +20,7 @@ hooked at a point its program does not call, runs through the model's `run_with_
 from __future__ import annotations
 
 import math
-from typing import Callable
+from typing import Callable, Iterable
 
 import torch
 
@@ -35,8 +35,10 @@ ACTIVATIONS = {"relu": torch.relu, "gelu": torch.nn.functional.gelu,
                "gelu_new": lambda x: torch.nn.functional.gelu(x, approximate="tanh")}
 
 
-def _transformer(w: dict[str, torch.Tensor], cfg, tokens: torch.Tensor, at: At, positions: torch.Tensor) -> torch.Tensor:
-    """A native transformer (the bridge's computation), the last layer's queries onwards at `positions`."""
+def _transformer(w: dict[str, torch.Tensor], cfg, tokens: torch.Tensor, at: At, positions: torch.Tensor,
+                 start: int = 0, resid: torch.Tensor | None = None) -> torch.Tensor:
+    """A native transformer (the bridge's computation), the last layer's queries onwards at `positions`; from
+    layer `start` on, given its input `resid` (the clean run's, where nothing below `start` is edited)."""
     batch, n = tokens.shape
     heads, d_head = cfg.n_heads, cfg.d_head
     last = cfg.n_layers - 1
@@ -54,11 +56,12 @@ def _transformer(w: dict[str, torch.Tensor], cfg, tokens: torch.Tensor, at: At, 
     def heads_of(x: torch.Tensor) -> torch.Tensor:
         return x.view(*x.shape[:2], heads, d_head)
 
-    resid = at("hook_embed", w["embed.weight"][tokens])
-    # a copy, not a view of the weights: an edit writing in place must not change the model
-    resid = resid + at("hook_pos_embed", w["pos_embed.weight"][:n].expand(batch, n, -1).contiguous())
+    if start == 0:
+        resid = at("hook_embed", w["embed.weight"][tokens])
+        # a copy, not a view of the weights: an edit writing in place must not change the model
+        resid = resid + at("hook_pos_embed", w["pos_embed.weight"][:n].expand(batch, n, -1).contiguous())
     causal = torch.ones(n, n, dtype=torch.bool, device=tokens.device).tril()
-    for layer in range(cfg.n_layers):
+    for layer in range(start, cfg.n_layers):
         block = f"blocks.{layer}"
         trim = 1 if layer == last else None  # the position dimension of this layer's trimmed activations
         h = norm(at(f"{block}.ln1.hook_in", resid), f"{block}.ln1")
@@ -96,7 +99,8 @@ def _native_transformer(model: torch.nn.Module) -> bool:
             and getattr(cfg, "attn_scale", -1.0) in (-1.0, math.sqrt(cfg.d_head)))
 
 
-def _embed_mlp(w: dict[str, torch.Tensor], cfg, tokens: torch.Tensor, at: At, positions: torch.Tensor) -> torch.Tensor:
+def _embed_mlp(w: dict[str, torch.Tensor], cfg, tokens: torch.Tensor, at: At, positions: torch.Tensor,
+               start: int = 0, resid: None = None) -> torch.Tensor:
     """The embedding-sum MLP (`harness.puzzle.models.EmbedMLPModel`), everything after the sum at `positions`."""
     resid = at("blocks.0.hook_resid_pre", at("hook_embed", w["embed.weight"][tokens]).cumsum(1)[:, positions], 1)
     post = at("blocks.0.hook_post", torch.relu(at("blocks.0.hook_pre", resid @ w["blocks.0.W_in.weight"].T, 1)), 1)
@@ -132,8 +136,8 @@ class Trimmed:
            clean_logits: torch.Tensor) -> "Trimmed | None":
         """The trimmed forward where it applies: `read` (bool [pos]) leaves at least half the positions out (with
         fewer left out, spreading the edited activations back costs more than trimming saves: previous_token_mlp,
-        23 of 24 positions read, grades in 2.19 s trimmed and 1.85 s through the bridge), `supports(model)`, and on the first rows of
-        `tokens` it gives the model's `clean_logits` at the read positions."""
+        23 of 24 positions read, grades in 2.19 s trimmed and 1.85 s through the bridge), `supports(model)`, and
+        on the first rows of `tokens` it gives the model's `clean_logits` at the read positions."""
         if read is None or 2 * int(read.sum()) > len(read) or not supports(model):
             return None
         trimmed = cls(model, read.nonzero().flatten().to(tokens.device))
@@ -141,9 +145,20 @@ class Trimmed:
             mine = trimmed.run(tokens[:8], {}).cpu()[:, read]
         return trimmed if torch.allclose(mine, clean_logits[:8, read], rtol=1e-4, atol=1e-4) else None
 
-    def run(self, tokens: torch.Tensor, hooks: dict[str, Hook]) -> torch.Tensor:
+    def start(self, hook_names: Iterable[str]) -> int:
+        """The first layer a pass hooked at these points must compute: the lowest block hooked, or the last layer
+        where only the final LayerNorm is; 0 where the embeddings are hooked, and for the embedding-sum MLP."""
+        if self.program is not _transformer:
+            return 0
+        layers = [int(name.split(".")[1]) if name.startswith("blocks.") else -1
+                  for name in hook_names if name != "ln_final.hook_in"]
+        return max(0, min(layers, default=self.model.cfg.n_layers - 1))
+
+    def run(self, tokens: torch.Tensor, hooks: dict[str, Hook], start: int = 0,
+            resid: torch.Tensor | None = None) -> torch.Tensor:
         """Logits [batch, pos, vocab] of `tokens` under `hooks` (name -> function of the activation), computed at
-        the read positions from where the program trims; NaN at every other position."""
+        the read positions from where the program trims; NaN at every other position. From layer `start` > 0 on,
+        given that layer's clean input `resid` (exact where `start` is at most `self.start(hooks)`)."""
         batch, n = tokens.shape
         positions = self.positions
 
@@ -158,7 +173,7 @@ class Trimmed:
             spread = activation.new_zeros(shape).index_copy_(trimmed_dim, positions, activation)
             return hook(spread).index_select(trimmed_dim, positions)
 
-        logits = self.program(self.weights, self.model.cfg, tokens, at, positions)
+        logits = self.program(self.weights, self.model.cfg, tokens, at, positions, start, resid)
         unread = torch.ones(n, dtype=torch.bool, device=tokens.device).index_fill_(0, positions, False)
         full = logits.new_empty((batch, n, logits.shape[-1])).index_fill_(1, unread.nonzero().flatten(), float("nan"))
         return full.index_copy_(1, positions, logits)

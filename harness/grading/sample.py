@@ -44,23 +44,28 @@ class Sample:
 
     `read`: the positions whose logits the caller reads after an edited pass (bool [pos]; None: all). Where the model
     is one `harness.grading.forward` computes, edited passes compute the last layer at those positions only and give
-    NaN logits elsewhere."""
+    NaN logits elsewhere, and a pass that edits nothing below layer l starts there, from the clean run's input to l."""
 
     def __init__(self, model: torch.nn.Module, tokens: torch.Tensor, hooks: set[str],
                  read: torch.Tensor | None = None) -> None:
         self.model, self.tokens = model, tokens
+        trimmable = read is not None and forward.supports(model)
+        inputs = {f"blocks.{layer}.hook_resid_pre": layer for layer in range(1, model.cfg.n_layers)} if trimmable else {}
         with torch.no_grad():
-            logits, cache = model.run_with_cache(tokens.to(device_of(model)), names_filter=lambda name: name in hooks)
+            logits, cache = model.run_with_cache(tokens.to(device_of(model)),
+                                                 names_filter=lambda name: name in hooks or name in inputs)
         self.clean_logits = logits.cpu()
         self.clean = {name: cache[name].cpu() for name in hooks}
         self.trimmed = forward.Trimmed.of(model, read, tokens.to(device_of(model)), self.clean_logits)
+        self.inputs = {layer: cache[name].cpu() for name, layer in inputs.items()} if self.trimmed else {}  # layer ->
+        # its clean input (the residual stream before it), where an edited pass may start
 
     def head(self, rows: int) -> "Sample":
         """The first `rows` rows as a Sample of their own, sharing the clean run (no forward pass)."""
         part = object.__new__(Sample)
         part.model, part.tokens, part.clean_logits = self.model, self.tokens[:rows], self.clean_logits[:rows]
         part.clean = {name: act[:rows] for name, act in self.clean.items()}
-        part.trimmed = self.trimmed
+        part.trimmed, part.inputs = self.trimmed, {layer: act[:rows] for layer, act in self.inputs.items()}
         return part
 
     def __len__(self) -> int:
@@ -103,7 +108,7 @@ class Sample:
             parts = [slice(start, start + rows) for start in range(0, batch, rows)]
 
             def block(edits: list[Edit], part: slice) -> torch.Tensor:
-                return self._forward([[e.rows(part) for e in edits]], self.tokens[part])
+                return self._forward([[e.rows(part) for e in edits]], part)
 
             if hasattr(reduce, "rows"):  # a row-wise reduce reduces each block as it comes
                 return [torch.cat([reduce.rows(part)(block(edits, part)) for part in parts]) for edits in variants]
@@ -111,12 +116,13 @@ class Sample:
         per_pass = max(1, budget // max(1, batch * n_ctx))
         results: list[torch.Tensor] = []
         for start in range(0, len(variants), per_pass):
-            logits = self._forward(variants[start:start + per_pass], self.tokens)
+            logits = self._forward(variants[start:start + per_pass])
             results += [reduce(part) for part in logits.split(batch)]
         return results
 
-    def _forward(self, variants: list[list[Edit]], tokens: torch.Tensor) -> torch.Tensor:
-        """One forward pass of `tokens` once per variant, stacked along the batch; the logits on the CPU."""
+    def _forward(self, variants: list[list[Edit]], rows: slice = slice(None)) -> torch.Tensor:
+        """One forward pass of the sample's `rows` once per variant, stacked along the batch; the logits on the CPU."""
+        tokens = self.tokens[rows]
         device = device_of(self.model)
         by_hook: dict[str, list[tuple[int, Edit]]] = {}
         for v, edits in enumerate(variants):
@@ -129,7 +135,9 @@ class Sample:
         with torch.no_grad():
             stacked = (tokens if len(variants) == 1 else tokens.repeat(len(variants), 1)).to(device)
             if self.trimmed is not None and hooks.keys() <= self.trimmed.hooks:
-                return self.trimmed.run(stacked, hooks).cpu()
+                start = self.trimmed.start(hooks)
+                resid = self.inputs[start][rows].repeat(len(variants), 1, 1).to(device) if start else None
+                return self.trimmed.run(stacked, hooks, start, resid).cpu()
             return self.model.run_with_hooks(stacked, fwd_hooks=list(hooks.items())).cpu()
 
 

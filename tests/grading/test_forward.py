@@ -10,6 +10,7 @@ import pytest
 import torch
 
 import harness.grading.forward as forward
+import harness.grading.sample
 from harness import grade
 from harness.grading.edits import Path, Pattern, Project, Replace
 from harness.grading.sample import Sample
@@ -55,7 +56,7 @@ def edits_everywhere(puzzle, sample: Sample) -> list[list]:
 
 
 @pytest.mark.parametrize("name", ["opposite_adjective_toy", "sort_fixed_len_list", "majority_element"])
-def test_every_edit_gives_the_bridges_logits_at_the_read_positions(shipped, name):
+def test_every_edit_gives_the_bridges_logits_at_the_read_positions(shipped, monkeypatch, name):
     puzzle = shipped(name)
     tokens = puzzle.tensors(puzzle.generate(12, 5))["tokens"]
     n_ctx = tokens.shape[1]
@@ -67,11 +68,18 @@ def test_every_edit_gives_the_bridges_logits_at_the_read_positions(shipped, name
     assert trimmed.trimmed is not None and bridge.trimmed is None
     variants = edits_everywhere(puzzle, bridge)
     assert all({h for e in v for h in e.hooks()} <= trimmed.trimmed.hooks for v in variants)  # all run trimmed
-    mine, theirs = trimmed.run(variants, lambda x: x), bridge.run(variants, lambda x: x)
-    for v, (a, b) in enumerate(zip(mine, theirs)):
+    theirs = bridge.run(variants, lambda x: x)
+    stacked = trimmed.run(variants, lambda x: x)  # one pass: it starts at the embeddings
+    alone = [trimmed.run([v], lambda x: x)[0] for v in variants]  # each from the first layer it edits
+    monkeypatch.setattr(harness.grading.sample, "MAX_TOKENS_PER_PASS", 5 * n_ctx)  # in row blocks of 5, 5 and 2
+    blocks = [trimmed.run([v], lambda x: x)[0] for v in variants]
+    starts = [trimmed.trimmed.start({h for e in v for h in e.hooks()}) for v in variants]
+    assert (max(starts) > 0) == (puzzle.model.cfg.n_layers > 1)
+    for v, (a, c, d, b) in enumerate(zip(stacked, alone, blocks, theirs)):
         scale = float(b[:, read].abs().max())  # float noise grows with the logits (up to ~200 here)
-        torch.testing.assert_close(a[:, read], b[:, read], rtol=1e-5, atol=1e-5 * scale, msg=f"variant {v}")
-        assert a[:, ~read].isnan().all()
+        for mine in (a, c, d):
+            torch.testing.assert_close(mine[:, read], b[:, read], rtol=1e-5, atol=1e-5 * scale, msg=f"variant {v}")
+            assert mine[:, ~read].isnan().all()
     # the edits change the logits at the read positions (else this test could not fail)
     moved = [not torch.allclose(b[:, read], bridge.clean_logits[:, read], atol=1e-3) for b in theirs]
     assert sum(moved) >= len(variants) - 4, moved
