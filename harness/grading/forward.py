@@ -1,4 +1,4 @@
-"""The grader's forward pass under edits for a native transformer, computing only what the read logits need.
+"""The grader's forward pass under edits, computing only what the read logits need.
 
 A grade reads the logits at the task positions only. In a causal transformer the last layer is position-wise
 everywhere but in its keys and values, so there the queries, the attention pattern and output, the MLP, the final
@@ -9,7 +9,8 @@ the same shapes as the model's own forward, so every edit applies unchanged — 
 hook's activation covers the read positions only: an edit hooked there sees it spread back over every position
 (zeros elsewhere) and its result is read back at the read positions. That is exact because every edit acts
 position by position (`harness.grading.edits`); the logits at the other positions come back as NaN, so a reduce
-that read one would show it.
+that read one would show it. A transformer's pass that edits nothing below layer l starts at l, from the clean run's
+input to it (`Trimmed.start`; the `Sample` keeps those inputs).
 
 `Trimmed.of` gives the trimmed forward for one model and set of read positions where it applies: a model `supports`
 covers (native TransformerLens transformers of the usual configurations, the embedding-sum MLP), at most half the
