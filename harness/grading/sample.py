@@ -51,14 +51,14 @@ class Sample:
         self.model, self.tokens = model, tokens
         trimmable = read is not None and forward.supports(model)
         inputs = {f"blocks.{layer}.hook_resid_pre": layer for layer in range(1, model.cfg.n_layers)} if trimmable else {}
+        on_model = tokens.to(device_of(model))
         with torch.no_grad():
-            logits, cache = model.run_with_cache(tokens.to(device_of(model)),
-                                                 names_filter=lambda name: name in hooks or name in inputs)
+            logits, cache = model.run_with_cache(on_model, names_filter=lambda name: name in hooks or name in inputs)
         self.clean_logits = logits.cpu()
         self.clean = {name: cache[name].cpu() for name in hooks}
-        self.trimmed = forward.Trimmed.of(model, read, tokens.to(device_of(model)), self.clean_logits)
-        self.inputs = {layer: cache[name].cpu() for name, layer in inputs.items()} if self.trimmed else {}  # layer ->
-        # its clean input (the residual stream before it), where an edited pass may start
+        self.trimmed = forward.Trimmed.of(model, read, on_model, self.clean_logits)
+        # layer -> its clean input (the residual stream before it), where an edited pass may start
+        self.inputs = {layer: cache[name].cpu() for name, layer in inputs.items()} if self.trimmed else {}
 
     def head(self, rows: int) -> "Sample":
         """The first `rows` rows as a Sample of their own, sharing the clean run (no forward pass)."""
