@@ -49,8 +49,7 @@ class Sample:
     def __init__(self, model: torch.nn.Module, tokens: torch.Tensor, hooks: set[str],
                  read: torch.Tensor | None = None) -> None:
         self.model, self.tokens = model, tokens
-        trimmable = read is not None and forward.supports(model)
-        inputs = {f"blocks.{layer}.hook_resid_pre": layer for layer in range(1, model.cfg.n_layers)} if trimmable else {}
+        inputs = forward.layer_inputs(model) if forward.applies(model, read) else {}
         on_model = tokens.to(device_of(model))
         with torch.no_grad():
             logits, cache = model.run_with_cache(on_model, names_filter=lambda name: name in hooks or name in inputs)
