@@ -190,7 +190,8 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
 
 
 def cmd_universality(args: argparse.Namespace) -> int:
-    """Exit code 0 when the reference holds on every seed and no decoy solves on any, else 1."""
+    """Exit code 0 when the reference holds on every seed (as named, or relabelled by its rule) and no decoy solves
+    on any, else 1."""
     from .universality import universality
 
     if args.seeds < 1 or (args.steps is not None and args.steps < 1):
@@ -208,7 +209,8 @@ def cmd_universality(args: argparse.Namespace) -> int:
 
         where = record(report.summary(), Path(args.record_out) if args.record_out else None)
         print(f"recorded {where}", file=sys.stderr)
-    ok = report.holds == len(report.seeds) and not any(s.decoys_solved for s in report.seeds)
+    holds = max(report.holds, report.holds_relabelled or 0)  # as named, or relabelled by the reference's rule
+    ok = holds == len(report.seeds) and not any(s.decoys_solved for s in report.seeds)
     return 0 if ok else 1
 
 

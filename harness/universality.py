@@ -5,6 +5,9 @@
 
 Retrains the puzzle's checkpoint from its recipe with training seeds 1..K (the shipped checkpoint is seed 0),
 grades the reference and every decoy on each, and reports claims × seeds (value, pass) with a one-line verdict.
+Where the reference defines a `relabel` rule (`harness.relabel`: its parts located from a checkpoint's weights), it
+is checked to give the reference itself on the shipped checkpoint, and each seed is graded again with the parts the
+rule finds there: "holds as named" asks whether the labels carry over, "holds relabelled" whether the mechanism does.
 Checkpoints are cached under `runs/universality/<puzzle>/<recipe hash>/seed<S>.safetensors`: the hash covers the
 declaration's model, data, task and training tables, the data module's source and the step count, so a changed
 recipe retrains and an unchanged one is reused (the file is written atomically; a half-written one never counts).
@@ -35,6 +38,18 @@ def recipe_hash(decl: Declaration, steps: int | None = None) -> str:
 
 
 @dataclass
+class Relabelled:
+    """The reference relabelled by its rule for one checkpoint, and its grade there."""
+
+    solved: bool  # the relabelled reference solves on this checkpoint
+    score: float
+    claims: list[dict[str, Any]]  # as in SeedResult.claims
+    failures: list[str]
+    changes: list[str]  # what the rule moved here, one line per field ("claim 3 head: L0H0 -> L0H1"); [] = nothing
+    labels: str = ""  # the rule's own account of what it found (its hypothesis's metadata["labels"], if any)
+
+
+@dataclass
 class SeedResult:
     seed: int  # training seed
     checkpoint: str  # the checkpoint file graded
@@ -45,6 +60,7 @@ class SeedResult:
     claims: list[dict[str, Any]]  # per reference claim: name, kind, value, threshold, verdict, message
     failures: list[str]  # why the reference does not solve here
     decoys_solved: list[str] = field(default_factory=list)  # decoys that SOLVE on this checkpoint (should be none)
+    relabelled: Relabelled | None = None  # the reference relabelled by its rule (None: it defines none)
 
 
 @dataclass
@@ -57,32 +73,46 @@ class UniversalityReport:
     def holds(self) -> int:
         return sum(s.solved for s in self.seeds)
 
+    @property
+    def holds_relabelled(self) -> int | None:
+        """On how many seeds the reference relabelled by its rule holds (None: it has no rule)."""
+        if not self.seeds or any(s.relabelled is None for s in self.seeds):
+            return None
+        return sum(s.relabelled.solved for s in self.seeds)
+
     def verdict(self) -> str:
-        """One line: on how many seeds the reference holds, and the first reason where it does not."""
+        """One line: on how many seeds the reference holds (as named, and relabelled where it has a rule), and the
+        first reason where it does not."""
         line = f"the reference's mechanism holds on {self.holds} of {len(self.seeds)} seeds"
-        broken = [s for s in self.seeds if not s.solved]
-        if broken:
-            first = broken[0]
-            claim = next((c for c in first.claims if c["verdict"] == "fail"), None)
-            why = (f"claim {claim['index']} ({claim['kind']}: {claim['name']}) fails on seed {first.seed} because "
-                   f"{_reason(claim)}" if claim else
-                   f"on seed {first.seed}: {first.failures[0] if first.failures else 'not solved'}")
-            line += f"; {why}"
+        line += _first_failure([(s.seed, s.solved, s.claims, s.failures) for s in self.seeds])
+        if self.holds_relabelled is not None:
+            line += (f"; relabelled by its rule (its parts located in each seed's weights), on "
+                     f"{self.holds_relabelled} of {len(self.seeds)}")
+            line += _first_failure([(s.seed, s.relabelled.solved, s.relabelled.claims, s.relabelled.failures)
+                                    for s in self.seeds])
         decoys = sorted({d for s in self.seeds for d in s.decoys_solved})
         line += "; every decoy fails on every seed" if not decoys else f"; decoys that solve somewhere: {', '.join(decoys)}"
         return line
 
     def table(self) -> str:
-        """Claims × seeds: value, and ✗ where the claim does not pass."""
+        """Claims × seeds: value, and ✗ where the claim does not pass (relabelled: a second block of rows)."""
         from tabulate import tabulate
 
         if not self.seeds:
             return "no seeds"
-        names = [f"{c['index']} {c['kind']}: {c['name']}"[:48] for c in self.seeds[0].claims]
-        rows = [[name] + [f"{s.claims[i]['value']:.3f}" + ("" if s.claims[i]["verdict"] != "fail" else " ✗")
-                          for s in self.seeds] for i, name in enumerate(names)]
+
+        def block(claims: list[list[dict[str, Any]]], prefix: str = "") -> list[list[str]]:
+            names = [f"{prefix}{c['index']} {c['kind']}: {c['name']}"[:48] for c in claims[0]]
+            return [[name] + [f"{seed[i]['value']:.3f}" + ("" if seed[i]["verdict"] != "fail" else " ✗")
+                              for seed in claims] for i, name in enumerate(names)]
+
+        rows = block([s.claims for s in self.seeds])
         rows.append(["accuracy"] + [f"{s.accuracy:.4f}" for s in self.seeds])
         rows.append(["solved"] + ["yes" if s.solved else "no" for s in self.seeds])
+        if self.holds_relabelled is not None:
+            rows += block([s.relabelled.claims for s in self.seeds], "relabelled ")
+            rows.append(["relabelled: solved"] + ["yes" if s.relabelled.solved else "no" for s in self.seeds])
+            rows.append(["relabelled: fields moved"] + [str(len(s.relabelled.changes)) for s in self.seeds])
         return tabulate(rows, headers=["claim"] + [f"seed {s.seed}" for s in self.seeds], disable_numparse=True)
 
     def to_dict(self) -> dict[str, Any]:
@@ -95,6 +125,9 @@ class UniversalityReport:
 
         return {"puzzle": self.puzzle, "recipe": self.recipe, "seeds": [s.seed for s in self.seeds],
                 "holds": self.holds, "solved_on": [s.seed for s in self.seeds if s.solved],
+                "holds_relabelled": self.holds_relabelled,
+                "relabelled_solved_on": (None if self.holds_relabelled is None else
+                                         [s.seed for s in self.seeds if s.relabelled.solved]),
                 "decoys_solved": sorted({d for s in self.seeds for d in s.decoys_solved}), "verdict": self.verdict(),
                 "harness_version": __version__}
 
@@ -120,12 +153,29 @@ def recorded(out: Path, puzzles: list[str]) -> dict[str, str]:
         except (OSError, ValueError, KeyError, TypeError):
             continue
         line = (f"Retrained with {len(seeds)} other seeds, the reference's mechanism holds on {holds} of "
-                f"{len(seeds)} (interp-puzzles universality {name} --seeds {len(seeds)})")
+                f"{len(seeds)}")
+        if isinstance(data.get("holds_relabelled"), int):
+            line += (f" as named, on {data['holds_relabelled']} of {len(seeds)} with its parts relabelled by its "
+                     "rule")
+        line += f" (interp-puzzles universality {name} --seeds {len(seeds)})"
         if data.get("decoys_solved"):
             line += f"; decoys that solve on some seed: {', '.join(map(str, data['decoys_solved']))}"
         stale = recipe != recipe_hash(load_declaration_by_name(name))
         lines[name] = line + (" — stale: the recipe has changed since; run it again." if stale else ".")
     return lines
+
+
+def _first_failure(seeds: list[tuple[int, bool, list[dict[str, Any]], list[str]]]) -> str:
+    """'; claim I (KIND: NAME) fails on seed S because ...' for the first (seed, solved, claims, failures) not
+    solved; '' when every one is."""
+    broken = [s for s in seeds if not s[1]]
+    if not broken:
+        return ""
+    seed, _, claims, failures = broken[0]
+    claim = next((c for c in claims if c["verdict"] == "fail"), None)
+    if claim is None:
+        return f"; on seed {seed}: {failures[0] if failures else 'not solved'}"
+    return f"; claim {claim['index']} ({claim['kind']}: {claim['name']}) fails on seed {seed} because {_reason(claim)}"
 
 
 def _reason(claim: dict[str, Any]) -> str:
@@ -161,6 +211,7 @@ def universality(name: str, seeds: list[int], *, steps: int | None = None, decoy
     each node trains into its own cache. The report is the same whichever backend ran it (for the same checkpoints).
     """
     decl = load_declaration_by_name(name)
+    check_rule(name)
     if backend == "ray":
         from .leaderboard.backends import ray_session
 
@@ -178,6 +229,22 @@ def universality(name: str, seeds: list[int], *, steps: int | None = None, decoy
     return UniversalityReport(name, recipe_hash(decl, steps), results)
 
 
+def reference_path(name: str) -> Path:
+    return REPO_ROOT / "solutions" / "reference" / f"{name}.py"
+
+
+def check_rule(name: str) -> None:
+    """Where the reference has a `relabel` rule: raise unless it gives the reference itself on the shipped model."""
+    from .hypothesis import load_hypothesis
+    from .puzzle import load_puzzle
+    from .relabel import check_shipped, rule_of, weights_of
+
+    path = reference_path(name)
+    rule = rule_of(path)
+    if rule is not None:
+        check_shipped(path, rule, load_hypothesis(path), weights_of(load_puzzle(name).model))
+
+
 def seed_result(name: str, seed: int, steps: int | None = None, decoys: bool = True, cache: Path | None = None,
                 progress: Callable[[str], None] | None = None) -> SeedResult:
     """One training seed: its checkpoint (retrained or cached), accuracy, the reference's grade and the decoys'."""
@@ -185,8 +252,11 @@ def seed_result(name: str, seed: int, steps: int | None = None, decoys: bool = T
     from .grading.grader import exhaustive_n, prepare_sample
     from .puzzle import load_puzzle
 
+    from .hypothesis import load_hypothesis
+    from .relabel import relabelled, rule_of, weights_of
+
     decl = load_declaration_by_name(name)
-    reference = REPO_ROOT / "solutions" / "reference" / f"{name}.py"
+    reference = reference_path(name)
     decoy_paths = sorted((decl.folder / "decoys").glob("*.py")) if decoys else []
     start = time.perf_counter()
     path, trained = checkpoint_for(decl, seed, steps, cache)
@@ -195,11 +265,21 @@ def seed_result(name: str, seed: int, steps: int | None = None, decoys: bool = T
     spec = decl.grading
     sample = prepare_sample(puzzle, spec.seed, exhaustive_n(puzzle) or spec.n)  # shared by the reference and decoys
     report = grade(reference, puzzle=puzzle, sample=sample)
-    claims = [{"index": c.index, "kind": c.kind, "name": c.name, "value": c.value, "threshold": c.threshold,
-               "verdict": c.verdict, "message": c.message} for c in report.claims]
+    moved = None
+    if (rule := rule_of(reference)) is not None:
+        hypothesis, changes = relabelled(reference, rule, load_hypothesis(reference), weights_of(puzzle.model))
+        again = grade(hypothesis, puzzle=puzzle, sample=sample)
+        moved = Relabelled(again.solved, again.score, _claims(again), list(again.failures), changes,
+                           str(hypothesis.metadata.get("labels", "")))
     solved_decoys = [p.stem for p in decoy_paths if grade(p, puzzle=puzzle, sample=sample).solved]
     if progress:
-        progress(f"seed {seed}: {'solved' if report.solved else 'not solved'} "
+        again = "" if moved is None else f"; relabelled: {'solved' if moved.solved else 'not solved'}"
+        progress(f"seed {seed}: {'solved' if report.solved else 'not solved'}{again} "
                  f"({time.perf_counter() - start:.1f} s{'' if trained is None else f', trained in {trained:.1f} s'})")
-    return SeedResult(seed, str(path), trained, accuracy, report.solved, report.score, claims, list(report.failures),
-                      solved_decoys)
+    return SeedResult(seed, str(path), trained, accuracy, report.solved, report.score, _claims(report),
+                      list(report.failures), solved_decoys, moved)
+
+
+def _claims(report) -> list[dict[str, Any]]:
+    return [{"index": c.index, "kind": c.kind, "name": c.name, "value": c.value, "threshold": c.threshold,
+             "verdict": c.verdict, "message": c.message} for c in report.claims]
