@@ -10,7 +10,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from .errors import PuzzleError
+from .errors import HypothesisError, PuzzleError
 from .puzzle.declaration import ABLATIONS
 from .puzzle.registry import REPO_ROOT, list_puzzles, load_declaration_by_name  # torch-free: --help and show answer at once
 
@@ -288,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except PuzzleError as exc:
+    except (PuzzleError, HypothesisError) as exc:  # a sentence naming the file and the fix
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

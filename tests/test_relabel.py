@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import harness.universality as uni
+from harness.cli import main
 from harness.errors import HypothesisError
 from harness.hypothesis import Attention, Circuit, Hypothesis, PathClaim, Subspace
 from harness.puzzle.registry import REPO_ROOT
@@ -100,7 +101,7 @@ def test_universality_grades_a_rule_beside_the_names(tmp_path, monkeypatch):
     assert path.is_file()
 
 
-def test_a_rule_that_does_not_reproduce_the_reference_stops_the_run(tmp_path, monkeypatch):
+def test_a_rule_that_does_not_reproduce_the_reference_stops_the_run(tmp_path, monkeypatch, capsys):
     source = (REPO_ROOT / "solutions" / "reference" / "modular_subtraction.py").read_text()
     reference = tmp_path / "modular_subtraction.py"
     reference.write_text(source.replace("a = int(np.argmax(preference))", "a = int(np.argmin(preference))"))
@@ -112,3 +113,5 @@ def test_a_rule_that_does_not_reproduce_the_reference_stops_the_run(tmp_path, mo
     monkeypatch.setattr("harness.puzzle.training.train", no_training)
     with pytest.raises(HypothesisError, match="claim 3 head: L0H0 -> L0H1"):
         uni.universality("modular_subtraction", [1], cache=tmp_path)
+    assert main(["universality", "modular_subtraction", "--seeds", "1"]) == 2  # a sentence, no traceback
+    assert capsys.readouterr().err.startswith(f"error: {reference}: relabel(the shipped checkpoint's weights) must")
