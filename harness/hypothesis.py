@@ -164,6 +164,11 @@ def check_claim_types(hypothesis: Hypothesis, prefix: str = "") -> None:
 
 def load_hypothesis(path: Path | str) -> Hypothesis:
     """Import a hypothesis module from a file and return its `hypothesis` object."""
+    return hypothesis_of(import_module(path), path)
+
+
+def import_module(path: Path | str):
+    """Import a hypothesis file as a module of its own (a sentence naming the file where it cannot be)."""
     path = Path(path)
     if not path.is_file():
         raise HypothesisError(f"{path}: no such hypothesis file. Pass the path of a .py module that defines `hypothesis`.")
@@ -179,6 +184,11 @@ def load_hypothesis(path: Path | str) -> Hypothesis:
         raise HypothesisError(f"{path}: importing it raised {exc.__class__.__name__}: {exc}. Fix the module.") from exc
     finally:
         sys.modules.pop(name, None)
+    return module
+
+
+def hypothesis_of(module, path: Path | str) -> Hypothesis:
+    """The module's `hypothesis`, its claims checked."""
     hypothesis = getattr(module, "hypothesis", None)
     if not isinstance(hypothesis, Hypothesis):
         raise HypothesisError(f"{path}: defines no `hypothesis = Hypothesis(...)` at module level. Add one.")

@@ -20,26 +20,26 @@ every retrained seed beside the hypothesis as named. Two checks keep a rule to r
 
 from __future__ import annotations
 
-from dataclasses import fields
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
 from .errors import HypothesisError
-from .hypothesis import Hypothesis, check_claim_types, module_attribute
+from .hypothesis import Hypothesis, check_claim_types, hypothesis_of, import_module, wire_fields
 
 Rule = Callable[[dict[str, np.ndarray]], Hypothesis]
 SPAN_TOLERANCE = 1e-3  # largest entry of the difference of two bases' orthogonal projectors still "the same span"
 
 
-def rule_of(path: Path | str) -> Rule | None:
-    """The module's `relabel` rule, or None where it defines none."""
-    rule = module_attribute(path, "relabel")
+def load(path: Path | str) -> tuple[Hypothesis, Rule | None]:
+    """A hypothesis file's `hypothesis` and its `relabel` rule (None where it defines none), imported once."""
+    module = import_module(path)
+    rule = getattr(module, "relabel", None)
     if rule is not None and not callable(rule):
         raise HypothesisError(f"{path}: `relabel` is not a function. Define `def relabel(weights) -> Hypothesis` "
                               "or remove it.")
-    return rule
+    return hypothesis_of(module, path), rule
 
 
 def weights_of(model) -> dict[str, np.ndarray]:
@@ -82,16 +82,16 @@ def differences(before: Hypothesis, after: Hypothesis) -> list[str]:
     """'claim I FIELD: A -> B' for every labelled field that differs (text and functions are not labels)."""
     out = []
     for index, (a, b) in enumerate(zip(before.claims, after.claims)):
-        for f in fields(a):
-            wire, x, y = f.metadata["wire"], getattr(a, f.name), getattr(b, f.name)
-            if wire in ("text", "function"):
+        for name, wire in wire_fields(a.kind).items():  # the non-function fields
+            x, y = getattr(a, name), getattr(b, name)
+            if wire == "text":
                 continue
             if wire == "array":
                 if not same_span(x, y):
-                    out.append(f"claim {index} {f.name}: another span ({len(np.atleast_2d(y))} rows, was "
+                    out.append(f"claim {index} {name}: another span ({len(np.atleast_2d(y))} rows, was "
                                f"{len(np.atleast_2d(x))})")
             elif (sorted(x) != sorted(y)) if wire == "names" else (_plain(x) != _plain(y)):  # a list of names is a set
-                out.append(f"claim {index} {f.name}: {_show(x)} -> {_show(y)}")
+                out.append(f"claim {index} {name}: {_show(x)} -> {_show(y)}")
     return out
 
 

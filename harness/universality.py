@@ -235,14 +235,13 @@ def reference_path(name: str) -> Path:
 
 def check_rule(name: str) -> None:
     """Where the reference has a `relabel` rule: raise unless it gives the reference itself on the shipped model."""
-    from .hypothesis import load_hypothesis
     from .puzzle import load_puzzle
-    from .relabel import check_shipped, rule_of, weights_of
+    from .relabel import check_shipped, load, weights_of
 
     path = reference_path(name)
-    rule = rule_of(path)
+    hypothesis, rule = load(path)
     if rule is not None:
-        check_shipped(path, rule, load_hypothesis(path), weights_of(load_puzzle(name).model))
+        check_shipped(path, rule, hypothesis, weights_of(load_puzzle(name).model))
 
 
 def seed_result(name: str, seed: int, steps: int | None = None, decoys: bool = True, cache: Path | None = None,
@@ -252,8 +251,7 @@ def seed_result(name: str, seed: int, steps: int | None = None, decoys: bool = T
     from .grading.grader import exhaustive_n, prepare_sample
     from .puzzle import load_puzzle
 
-    from .hypothesis import load_hypothesis
-    from .relabel import relabelled, rule_of, weights_of
+    from .relabel import load, relabelled, weights_of
 
     decl = load_declaration_by_name(name)
     reference = reference_path(name)
@@ -264,13 +262,14 @@ def seed_result(name: str, seed: int, steps: int | None = None, decoys: bool = T
     accuracy = float(puzzle.evaluate()["accuracy"])
     spec = decl.grading
     sample = prepare_sample(puzzle, spec.seed, exhaustive_n(puzzle) or spec.n)  # shared by the reference and decoys
-    report = grade(reference, puzzle=puzzle, sample=sample)
+    hypothesis, rule = load(reference)
+    report = grade(hypothesis, puzzle=puzzle, sample=sample)
     moved = None
-    if (rule := rule_of(reference)) is not None:
-        hypothesis, changes = relabelled(reference, rule, load_hypothesis(reference), weights_of(puzzle.model))
-        again = grade(hypothesis, puzzle=puzzle, sample=sample)
+    if rule is not None:
+        relabelled_hypothesis, changes = relabelled(reference, rule, hypothesis, weights_of(puzzle.model))
+        again = grade(relabelled_hypothesis, puzzle=puzzle, sample=sample)
         moved = Relabelled(again.solved, again.score, _claims(again), list(again.failures), changes,
-                           str(hypothesis.metadata.get("labels", "")))
+                           str(relabelled_hypothesis.metadata.get("labels", "")))
     solved_decoys = [p.stem for p in decoy_paths if grade(p, puzzle=puzzle, sample=sample).solved]
     if progress:
         again = "" if moved is None else f"; relabelled: {'solved' if moved.solved else 'not solved'}"

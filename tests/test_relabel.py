@@ -10,10 +10,10 @@ from harness.cli import main
 from harness.errors import HypothesisError
 from harness.hypothesis import Attention, Circuit, Hypothesis, PathClaim, Subspace
 from harness.puzzle.registry import REPO_ROOT
-from harness.relabel import check_shipped, differences, relabelled, rule_of, same_span
+from harness.relabel import check_shipped, differences, load, relabelled, same_span
 
 REFERENCES = sorted((REPO_ROOT / "solutions" / "reference").glob("*.py"))
-WITH_RULES = [p.stem for p in REFERENCES if rule_of(p) is not None]
+WITH_RULES = [p.stem for p in REFERENCES if load(p)[1] is not None]
 
 
 def keys(tokens):
