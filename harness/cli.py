@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,11 @@ from tabulate import tabulate
 from .errors import HypothesisError, PuzzleError
 from .puzzle.declaration import ABLATIONS
 from .puzzle.registry import REPO_ROOT, list_puzzles, load_declaration_by_name  # torch-free: --help and show answer at once
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system says): the default `--jobs`."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def load_puzzle(*args: Any, **kwargs: Any):
@@ -256,8 +262,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_grade)
     p = sub.add_parser("leaderboard", help="grade every submission and baseline; write the leaderboard")
     p.add_argument("--out", default=None, help="output folder (default: leaderboard/)")
-    p.add_argument("--jobs", type=int, default=1, help="grade in this many worker processes (ray: a local cluster of "
-                                                         "this many CPUs)")
+    p.add_argument("--jobs", type=int, default=usable_cores(),
+                   help="use this many cores: as many grading processes at one torch thread each (ray: a local cluster "
+                        "of this many CPUs); default: the cores this process may use, here %(default)s")
     p.add_argument("--backend", choices=["local", "ray"], default="local",
                    help="where jobs run: local processes, or one Ray task per job (pip install interp-puzzles[ray])")
     p.add_argument("--address", default=None, help="with --backend ray: join this running cluster (e.g. auto or "
@@ -278,7 +285,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--record-out", default=None, help="the leaderboard folder to record into (default leaderboard/)")
     p.add_argument("--backend", choices=["local", "ray"], default="local",
                    help="train and grade the seeds here, one after another, or as Ray tasks (one per seed)")
-    p.add_argument("--jobs", type=int, default=1, help="with --backend ray: a local cluster of this many CPUs")
+    p.add_argument("--jobs", type=int, default=usable_cores(),
+                   help="with --backend ray: a local cluster of this many CPUs (default: here %(default)s)")
     p.add_argument("--address", default=None, help="with --backend ray: join this running cluster instead")
     p.set_defaults(func=cmd_universality)
     return parser

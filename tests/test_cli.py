@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
@@ -172,3 +173,18 @@ def test_cli_grade_bad_seed_and_checkpoint(tmp_path, capsys):
     assert "seed 0" in capsys.readouterr().err
     assert main(["grade", str(reference("bigram_0l")), "--checkpoint", str(tmp_path / "missing.safetensors")]) == 2
     assert "missing.safetensors" in capsys.readouterr().err
+
+
+def test_cli_leaderboard_uses_every_usable_core_unless_told_and_refuses_a_bad_count(tmp_path, capsys, monkeypatch):
+    from harness.cli import build_parser, usable_cores
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    assert usable_cores() == 3
+    assert build_parser().parse_args(["leaderboard"]).jobs == 3
+    assert build_parser().parse_args(["leaderboard", "--jobs", "1"]).jobs == 1
+    assert main(["leaderboard", "--jobs", "0", "--out", str(tmp_path / "board")]) == 2
+    assert "--jobs must be at least 1, not 0" in capsys.readouterr().err
+    monkeypatch.setenv("INTERP_PUZZLES_THREADS", "many")
+    assert main(["leaderboard", "--out", str(tmp_path / "board")]) == 2
+    assert "INTERP_PUZZLES_THREADS is 'many'" in capsys.readouterr().err
+    assert not (tmp_path / "board" / "results").exists()

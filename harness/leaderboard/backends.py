@@ -33,10 +33,17 @@ Run = Callable[[Job], ResultRecord]
 
 def run_local(todo: list[Job], run: Run, n_jobs: int, initializer: Callable[..., None] | None = None,
               initargs: tuple = ()) -> Iterator[ResultRecord]:
-    """In this process (n_jobs <= 1) or a spawn pool of n_jobs processes; records in completion order."""
+    """In this process (n_jobs <= 1) or a spawn pool of n_jobs processes; records in completion order. Run in this
+    process, the jobs set torch's thread count (`grading_threads`); the caller's is restored afterwards."""
     if n_jobs <= 1:
-        for job in todo:
-            yield run(job)
+        import torch
+
+        before = torch.get_num_threads()
+        try:
+            for job in todo:
+                yield run(job)
+        finally:
+            torch.set_num_threads(before)
         return
     with ProcessPoolExecutor(max_workers=n_jobs, mp_context=get_context("spawn"), initializer=initializer,
                              initargs=initargs) as pool:
@@ -86,7 +93,6 @@ def run_ray(todo: list[Job], n_jobs: int, address: str | None = None) -> Iterato
 def on_node(job: Job, files: list[tuple[str, bytes]] | None, checkpoint: bytes | None) -> ResultRecord:
     """Run one job where it landed: the node's own submission folder and checkpoint when they are the ones the
     driver hashed, else private copies of the driver's (the grade itself is `run_job`, unchanged)."""
-    os.environ.setdefault("INTERP_PUZZLES_THREADS", "1")  # one CPU per task
     with tempfile.TemporaryDirectory(prefix="interp-puzzles-task-") as private:
         if job.module and files is not None and not _same_folder(Path(job.module).parent, job.submission_sha256):
             folder = Path(private) / Path(job.module).parent.name

@@ -40,20 +40,6 @@ REFERENCE = "reference"
 
 
 @contextmanager
-def _default_env(name: str, value: str | None) -> Iterator[None]:
-    """`name` set to `value` in the environment (which the grading processes inherit) for the run only, unless the
-    user set it; restored afterwards, so one run's setting never leaks into the next run of the same process."""
-    if value is None or name in os.environ:
-        yield
-        return
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        os.environ.pop(name, None)
-
-
-@contextmanager
 def run_lock(out: Path) -> Iterator[None]:
     """An exclusive lock on `out/.lock` (filelock); a second concurrent run stops with a clear message. The lock
     is the kernel's, so it is released when the holding process ends, however it ends."""
@@ -178,6 +164,8 @@ def build(out: Path | None = None, solutions: Path | None = None, n_jobs: int = 
 
     only: restrict to these puzzles; baselines=False skips the baselines (tests use both to stay fast).
     call_timeout_s: a submission's worker may spend this long in one call of a hypothesis function.
+    n_jobs: the cores the run uses — n_jobs local processes (this one, for 1) or Ray CPUs, each grading at one torch
+        thread (`$INTERP_PUZZLES_THREADS` sets another count).
     backend: "local" (n_jobs processes) or "ray" (one Ray task per job; a local cluster of n_jobs CPUs, or the
         cluster at `address`). Results and pages are the same either way.
     summary["results"]: the ResultRecords shown; summary["errors"]: puzzles whose declaration is broken (the run
@@ -190,8 +178,10 @@ def build(out: Path | None = None, solutions: Path | None = None, n_jobs: int = 
     solutions = Path(solutions or REPO_ROOT / "solutions")
     if backend not in BACKENDS:
         raise PuzzleError(f"Unknown backend {backend!r}; use one of {', '.join(BACKENDS)}.")
-    one_thread_each = n_jobs > 1 or backend != "local"  # processes (or Ray tasks) share the cores
-    with run_lock(out), _default_env("INTERP_PUZZLES_THREADS", "1" if one_thread_each else None):
+    if n_jobs < 1:
+        raise PuzzleError(f"--jobs must be at least 1, not {n_jobs}: it is the number of cores the run uses.")
+    _jobs.grading_threads()  # a bad $INTERP_PUZZLES_THREADS stops the run here, before any job
+    with run_lock(out):
         puzzles, skipped, broken = available_puzzles()
         if only is not None:
             puzzles = [p for p in puzzles if p in only]

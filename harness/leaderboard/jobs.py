@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .. import __version__
-from ..errors import GradeBudgetExceeded, SubmissionError
+from ..errors import GradeBudgetExceeded, PuzzleError, SubmissionError
 from ..puzzle.declaration import Declaration
 from ..puzzle.registry import REPO_ROOT, load_declaration_by_name, puzzles_dir
 from ..sandbox.files import shown
@@ -29,6 +29,17 @@ from .store import clean, git_commit, now, package_versions
 GRADE_BUDGET_S = 900.0  # the grading process's own time on one (submission, puzzle); the worker has its own limits
 CALL_TIMEOUT_S = 60.0  # one call of a submission's function (the worker's other limits: sandbox.client defaults)
 HARNESS_REASONS = ("worker",)  # SubmissionError reasons that are the harness's or the environment's fault
+THREADS_ENV = "INTERP_PUZZLES_THREADS"  # torch threads a grading process uses; default 1: `--jobs N` uses N cores
+
+
+def grading_threads() -> int:
+    """The torch threads a grading process uses: $INTERP_PUZZLES_THREADS, else 1 (so `--jobs N` processes use N
+    cores; on small models N processes at one thread scale better than one at N threads)."""
+    value = os.environ.get(THREADS_ENV, "1")
+    if not value.isdigit() or int(value) < 1:
+        raise PuzzleError(f"The environment variable {THREADS_ENV} is {value!r}, not a whole number of threads; set "
+                          f"it to 1 or more (e.g. {THREADS_ENV}=2), or unset it for one thread a process.")
+    return int(value)
 
 
 
@@ -149,7 +160,7 @@ def run_job(job: Job) -> ResultRecord:
     from ..hypothesis import HypothesisError
     from .baselines import baseline_hypothesis
 
-    torch.set_num_threads(int(os.environ.get("INTERP_PUZZLES_THREADS", "2")))
+    torch.set_num_threads(grading_threads())
     start = time.perf_counter()
     decl = job.declaration
     outcome = dict(status="ok", error=None, error_source=None, solved=False, score=0.0, parts={}, claims=[],

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import harness.leaderboard as lb
+from harness.errors import PuzzleError
 from harness.leaderboard import SCHEMA_VERSION, ResultRecord, jobs
 from harness.leaderboard.baselines import BASELINES
 from harness.leaderboard.rank import rank
@@ -131,20 +132,46 @@ def test_parallel_jobs_match_serial(tmp_path, solutions, monkeypatch):
     monkeypatch.delenv("INTERP_PUZZLES_THREADS", raising=False)
     serial = build(tmp_path, solutions)
     parallel = lb.build(out=tmp_path / "board2", solutions=solutions, only=[PUZZLE], n_jobs=2)
-    assert "INTERP_PUZZLES_THREADS" not in os.environ  # one thread a process for that run only, not the next one
     key = lambda r: (r.solver, r.puzzle)  # noqa: E731
     assert [(key(r), r.score, r.solved) for r in sorted(serial["results"], key=key)] == \
            [(key(r), r.score, r.solved) for r in sorted(parallel["results"], key=key)]
 
 
-def test_a_runs_thread_setting_is_the_users_when_given_and_never_outlives_the_run(monkeypatch):
-    from harness.leaderboard.build import _default_env
+@pytest.mark.parametrize("setting, threads", [(None, 1), ("3", 3)])
+def test_jobs_grade_at_one_thread_unless_set_and_the_callers_count_comes_back(tmp_path, solutions, monkeypatch,
+                                                                            setting, threads):
+    """`--jobs N` uses N cores: each grading process (this one, for 1) at one torch thread, or as many as
+    $INTERP_PUZZLES_THREADS says; a run in this process leaves the caller's thread count as it found it."""
+    import torch
 
-    monkeypatch.delenv("INTERP_PUZZLES_THREADS", raising=False)
-    with _default_env("INTERP_PUZZLES_THREADS", "1"):
-        assert os.environ["INTERP_PUZZLES_THREADS"] == "1"
-    assert "INTERP_PUZZLES_THREADS" not in os.environ
-    monkeypatch.setenv("INTERP_PUZZLES_THREADS", "3")
-    with _default_env("INTERP_PUZZLES_THREADS", "1"):
-        assert os.environ["INTERP_PUZZLES_THREADS"] == "3"
-    assert os.environ["INTERP_PUZZLES_THREADS"] == "3"
+    if setting is None:
+        monkeypatch.delenv("INTERP_PUZZLES_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("INTERP_PUZZLES_THREADS", setting)
+    real, seen = jobs.run_job, []
+
+    def run_job(job):
+        record = real(job)
+        seen.append(torch.get_num_threads())  # what the job graded at
+        return record
+
+    monkeypatch.setattr(jobs, "run_job", run_job)
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        build(tmp_path, solutions, baselines=False)
+        assert seen and set(seen) == {threads}
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+
+
+@pytest.mark.parametrize("setting", ["0", "two", "-1"])
+def test_a_bad_thread_setting_or_job_count_stops_the_run_before_any_job(tmp_path, solutions, monkeypatch, setting):
+    monkeypatch.setenv("INTERP_PUZZLES_THREADS", setting)
+    with pytest.raises(PuzzleError, match=f"INTERP_PUZZLES_THREADS is '{setting}'.*set it to 1 or more"):
+        build(tmp_path, solutions)
+    monkeypatch.delenv("INTERP_PUZZLES_THREADS")
+    with pytest.raises(PuzzleError, match="--jobs must be at least 1, not 0"):
+        build(tmp_path, solutions, n_jobs=0)
+    assert not (tmp_path / "board" / "results").exists()
