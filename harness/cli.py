@@ -274,7 +274,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--puzzle", action="append", default=None, help="grade only this puzzle (repeatable)")
     p.add_argument("--no-baselines", action="store_true", help="skip the four baselines")
     p.set_defaults(func=cmd_leaderboard)
-    p = sub.add_parser("universality", help="retrain with K seeds; does the reference's mechanism hold on each?")
+    p = sub.add_parser("universality", help="retrain with K seeds; does the reference's mechanism hold on each "
+                                              "(as named, and relabelled by its rule where it has one)?")
     p.add_argument("name")
     p.add_argument("--seeds", type=int, default=5, help="retrain with training seeds 1..K (the shipped one is 0)")
     p.add_argument("--steps", type=int, default=None, help="train fewer or more steps than declared")
