@@ -84,12 +84,11 @@ class UniversalityReport:
         """One line: on how many seeds the reference holds (as named, and relabelled where it has a rule), and the
         first reason where it does not."""
         line = f"the reference's mechanism holds on {self.holds} of {len(self.seeds)} seeds"
-        line += _first_failure([(s.seed, s.solved, s.claims, s.failures) for s in self.seeds])
+        line += _first_failure([(s.seed, s) for s in self.seeds])
         if self.holds_relabelled is not None:
             line += (f"; relabelled by its rule (its parts located in each seed's weights), on "
                      f"{self.holds_relabelled} of {len(self.seeds)}")
-            line += _first_failure([(s.seed, s.relabelled.solved, s.relabelled.claims, s.relabelled.failures)
-                                    for s in self.seeds])
+            line += _first_failure([(s.seed, s.relabelled) for s in self.seeds])
         decoys = sorted({d for s in self.seeds for d in s.decoys_solved})
         line += "; every decoy fails on every seed" if not decoys else f"; decoys that solve somewhere: {', '.join(decoys)}"
         return line
@@ -165,16 +164,15 @@ def recorded(out: Path, puzzles: list[str]) -> dict[str, str]:
     return lines
 
 
-def _first_failure(seeds: list[tuple[int, bool, list[dict[str, Any]], list[str]]]) -> str:
-    """'; claim I (KIND: NAME) fails on seed S because ...' for the first (seed, solved, claims, failures) not
-    solved; '' when every one is."""
-    broken = [s for s in seeds if not s[1]]
-    if not broken:
+def _first_failure(graded: list[tuple[int, SeedResult | Relabelled]]) -> str:
+    """'; claim I (KIND: NAME) fails on seed S because ...' for the first (seed, grade) not solved; '' when every
+    one is."""
+    seed, first = next(((seed, g) for seed, g in graded if not g.solved), (None, None))
+    if first is None:
         return ""
-    seed, _, claims, failures = broken[0]
-    claim = next((c for c in claims if c["verdict"] == "fail"), None)
+    claim = next((c for c in first.claims if c["verdict"] == "fail"), None)
     if claim is None:
-        return f"; on seed {seed}: {failures[0] if failures else 'not solved'}"
+        return f"; on seed {seed}: {first.failures[0] if first.failures else 'not solved'}"
     return f"; claim {claim['index']} ({claim['kind']}: {claim['name']}) fails on seed {seed} because {_reason(claim)}"
 
 
@@ -250,7 +248,6 @@ def seed_result(name: str, seed: int, steps: int | None = None, decoys: bool = T
     from .grading import grade
     from .grading.grader import exhaustive_n, prepare_sample
     from .puzzle import load_puzzle
-
     from .relabel import load, relabelled, weights_of
 
     decl = load_declaration_by_name(name)

@@ -9,8 +9,9 @@ Four kinds cover every claim:
              a reader is a head's q/k/v input, an MLP's input or the final residual stream (path claims).
 
 Every edit acts position by position: what it writes at a position depends only on the activation there and the
-edit's own tensors (the trimmed forward, `harness.grading.forward`, relies on it; a pattern's position is its query). All knowledge of hook names and weight layouts lives
-here, in `harness.puzzle.components` and, for the models it computes from their weights, in `forward`.
+edit's own tensors (the trimmed forward, `harness.grading.forward`, relies on it; a pattern's position is its
+query). All knowledge of hook names and weight layouts lives here, in `harness.puzzle.components` and, for the
+models it computes from their weights, in `forward`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
 """The leaderboard run: results with provenance, reuse, regrading of tampered files, the lock, baselines."""
 
 import json
-import os
 import shutil
 from pathlib import Path
 
