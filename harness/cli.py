@@ -138,6 +138,8 @@ def format_report(report) -> str:
                      maxcolwidths=[None] * 8 + [70])
     verdict = "SOLVED" if report.solved else "NOT SOLVED"
     rows_graded = f"every input ({report.n})" if report.exhaustive else f"n {report.n}"
+    if report.description_bytes is not None:
+        rows_graded += f"  description {report.description_bytes:,} of {report.description_budget:,} bytes"
     lines = [f"{report.puzzle} v{report.version}  seed {report.seed}  {rows_graded}  ablation {report.ablation}", "", table, "",
              f"{verdict}  score {report.score:.3f}  (" + ", ".join(f"{k} {v:.2f}" for k, v in report.parts.items()) + ")"]
     lines += [f"  - {f}" for f in report.failures]
@@ -145,13 +147,14 @@ def format_report(report) -> str:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    from .errors import SubmissionError
     from .grader import grade
     from .hypothesis import HypothesisError
 
     try:
         report = grade(args.path, seed=args.seed, ablation=args.ablation, checkpoint=args.checkpoint,
                        device=args.device)
-    except (HypothesisError, PuzzleError) as exc:
+    except (HypothesisError, PuzzleError, SubmissionError) as exc:
         if args.json:
             print(json.dumps({"puzzle": None, "solved": False, "score": 0.0, "seed": args.seed, "claims": [],
                               "error": str(exc)}))
@@ -175,7 +178,7 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
     try:
         summary = build(out=out, solutions=Path(args.solutions) if args.solutions else None, n_jobs=args.jobs,
                         force=args.force, only=args.puzzle, baselines=not args.no_baselines,
-                        backend=args.backend, address=args.address)
+                        backend=args.backend, address=args.address, public_seed=args.public_seed)
     except OSError as exc:
         where = exc.filename or out or "leaderboard/"
         print(f"error: could not write {where} ({exc.strerror or exc}). Free some disk space or make the folder "
@@ -273,6 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--solutions", default=None, help="submissions folder (default: solutions/)")
     p.add_argument("--puzzle", action="append", default=None, help="grade only this puzzle (repeatable)")
     p.add_argument("--no-baselines", action="store_true", help="skip the four baselines")
+    p.add_argument("--public-seed", action="store_true",
+                   help="grade on each puzzle's public grading seed (what `grade` uses) instead of the held-out one")
     p.set_defaults(func=cmd_leaderboard)
     p = sub.add_parser("universality", help="retrain with K seeds; does the reference's mechanism hold on each "
                                               "(as named, and relabelled by its rule where it has one)?")

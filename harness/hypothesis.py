@@ -26,10 +26,12 @@ from .errors import HypothesisError
 TokensFn = Callable[[np.ndarray], np.ndarray]
 
 
-def _f(wire: str, role: str | None = None, **kwargs: Any) -> Any:
+def _f(wire: str, role: str | None = None, group: str | None = None, **kwargs: Any) -> Any:
     """A claim field and how it travels: wire = text | name | names | positions | array | function; role = component
-    (a component the claim is about or lists, checked against the puzzle) or target (a path target)."""
-    return field(metadata={"wire": wire, "role": role}, **kwargs)
+    (a component the claim is about or lists, checked against the puzzle), target (a path target) or span (what gives
+    a subspace: relabelling compares it by the span it gives). group, for optional fields: "all:NAME" — the fields of
+    group NAME are given all or none; "one:NAME" — exactly one of them is given."""
+    return field(metadata={"wire": wire, "role": role, "group": group}, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -105,19 +107,29 @@ class Interchange:
 
 @dataclass(frozen=True)
 class Subspace:
-    """`component`'s output matters only through the span of `basis`: rows of a [k, d] array, d the width of the
-    component's output (d_model for embed, pos_embed and MLPs; d_head for a head's `z`), computed offline or from
-    the puzzle's public data. Keeping only the projection on the span keeps the component's effect (restricted),
-    removing it destroys the effect (excluded), and k ≤ d / `subspace_factor`.
+    """`component`'s output matters only through a span S of its d output dimensions (d_model for embed, pos_embed
+    and MLPs; d_head for a head's `z`). Keeping only the projection on S keeps the component's effect (restricted),
+    removing it destroys the effect (excluded), and k = dim S ≤ d / `subspace_factor`. Give S in exactly one way:
+
+    - `basis`: rows of a [k, d] array, computed offline or from the puzzle's public data (orthonormalised, k = its
+      rank);
+    - `features`: features(tokens [batch, pos]) -> float [batch, pos, f], f ≥ 1 finite features of the input at each
+      (row, position). The grader fits, on its source sample only (never the graded rows), the least-squares map
+      from [features, 1] to the component's output at the claimed units, pooled over them; S is the row space of
+      the fitted map without its intercept (its rank, up to a relative tolerance of 1e-6, is k). So the hypothesis
+      names what the component encodes (e.g. cos and sin of 2π f x / 113 for a few frequencies f) and the model's
+      own weights supply where: no table read off the model travels in the hypothesis. The result reports the fit's
+      R² on the graded rows.
 
     With `variable` and `predict` (as in Interchange), patching only the projection from a source input makes the
     model output `predict(base_tokens, variable(source_tokens))`: the variable lives in the subspace."""
 
     component: str = _f("name", "component")
-    basis: Any = _f("array")
-    variable: TokensFn | None = _f("function", default=None)
-    predict: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = _f("function", default=None)
+    basis: Any = _f("array", "span", "one:span", default=None)
+    variable: TokensFn | None = _f("function", group="all:variable", default=None)
+    predict: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = _f("function", group="all:variable", default=None)
     name: str = _f("text", default="subspace")
+    features: TokensFn | None = _f("function", "span", "one:span", default=None)
     kind = "subspace"
 
 
@@ -138,8 +150,33 @@ def component_fields(kind: str) -> tuple[str, ...]:
 
 FUNCTION_FIELDS = {kind: tuple(f.name for f in fields(cls) if f.metadata["wire"] == "function")
                    for kind, cls in CLAIM_KINDS.items()}
-OPTIONAL_FUNCTIONS = {kind: tuple(f.name for f in fields(cls) if f.metadata["wire"] == "function" and f.default is None)
-                      for kind, cls in CLAIM_KINDS.items()}  # function fields that may be None
+OPTIONAL_FIELDS = {kind: tuple(f.name for f in fields(cls) if f.default is None)
+                   for kind, cls in CLAIM_KINDS.items()}  # fields that may be None (see presence_problem)
+OPTIONAL_FUNCTIONS = {kind: tuple(name for name in OPTIONAL_FIELDS[kind] if name in FUNCTION_FIELDS[kind])
+                      for kind in CLAIM_KINDS}  # function fields that may be None
+
+
+def span_fields(kind: str) -> tuple[str, ...]:
+    """The fields of a claim kind that give a subspace (a basis, or features the grader fits it from)."""
+    return tuple(f.name for f in fields(CLAIM_KINDS[kind]) if f.metadata["role"] == "span")
+
+
+def presence_problem(kind: str, given: set[str]) -> str | None:
+    """What is wrong with which optional fields a claim of `kind` gives (the names in `given` are not None), as the
+    end of a sentence "Claim 3 (subspace) ..."; None when nothing is: a group "all:NAME" is given all or none, of a
+    group "one:NAME" exactly one field."""
+    groups: dict[str, list[str]] = {}
+    for f in fields(CLAIM_KINDS[kind]):
+        if f.metadata["group"]:
+            groups.setdefault(f.metadata["group"], []).append(f.name)
+    for group, names in groups.items():
+        present = [n for n in names if n in given]
+        listed = ", ".join(names)
+        if group.startswith("all:") and present and len(present) < len(names):
+            return f"gives only some of {listed}; give all of them or none"
+        if group.startswith("one:") and len(present) != 1:
+            return f"gives {' and '.join(present) if present else f'none of {listed}'}; give exactly one of them"
+    return None
 
 
 @dataclass(frozen=True)
@@ -162,15 +199,18 @@ def check_claim_types(hypothesis: Hypothesis, prefix: str = "") -> None:
         raise HypothesisError(f"{prefix}{exc}") from None
 
 
-def load_hypothesis(path: Path | str) -> Hypothesis:
-    """Import a hypothesis module from a file and return its `hypothesis` object."""
-    return hypothesis_of(import_module(path), path)
+def load_hypothesis(path: Path | str, source: str | None = None) -> Hypothesis:
+    """Import a hypothesis module from a file (or from its text, without docstrings) and return its `hypothesis`."""
+    return hypothesis_of(import_module(path, source), path)
 
 
-def import_module(path: Path | str):
-    """Import a hypothesis file as a module of its own (a sentence naming the file where it cannot be)."""
+def import_module(path: Path | str, source: str | None = None):
+    """Import a hypothesis file as a module of its own (a sentence naming the file where it cannot be).
+
+    source: the module's text, already read (the grading worker reads it before its sandbox closes); the module
+    then runs without its docstrings (harness.description), as every graded submission does."""
     path = Path(path)
-    if not path.is_file():
+    if source is None and not path.is_file():
         raise HypothesisError(f"{path}: no such hypothesis file. Pass the path of a .py module that defines `hypothesis`.")
     name = f"interp_puzzles_hypothesis_{uuid.uuid4().hex}"
     spec = importlib.util.spec_from_file_location(name, path)
@@ -179,7 +219,14 @@ def import_module(path: Path | str):
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
+        if source is None:
+            spec.loader.exec_module(module)
+        else:
+            from .description import code_without_docstrings
+
+            code = code_without_docstrings(source, path)
+            module.__doc__ = ""
+            exec(code, module.__dict__)  # noqa: S102 - the submission's own code, inside the grading worker
     except Exception as exc:  # noqa: BLE001 - the solver's code may raise anything
         raise HypothesisError(f"{path}: importing it raised {exc.__class__.__name__}: {exc}. Fix the module.") from exc
     finally:

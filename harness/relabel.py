@@ -13,8 +13,9 @@ then graded like any other, on the grading sample. `interp-puzzles universality`
 every retrained seed beside the hypothesis as named. Two checks keep a rule to relabelling:
 
 - on the shipped checkpoint it gives the module's own `hypothesis` (every component, head, position and target the
-  same, every basis spanning the same subspace; names and descriptions may differ): the rule is the one the
-  reference's labels came from, not a second, looser claim;
+  same, every basis spanning the same subspace, every subspace's features spanning the same functions of the input
+  on the puzzle's dev sample; names and descriptions may differ): the rule is the one the reference's labels came
+  from, not a second, looser claim;
 - on any checkpoint it keeps the claims, their number and kinds in order: it may move a claim, not drop or add one.
 """
 
@@ -26,10 +27,11 @@ from typing import Callable
 import numpy as np
 
 from .errors import HypothesisError
-from .hypothesis import Hypothesis, check_claim_types, hypothesis_of, import_module, wire_fields
+from .hypothesis import Hypothesis, check_claim_types, hypothesis_of, import_module, span_fields, wire_fields
 
 Rule = Callable[[dict[str, np.ndarray]], Hypothesis]
 SPAN_TOLERANCE = 1e-3  # largest entry of the difference of two bases' orthogonal projectors still "the same span"
+Probe = Callable[[], np.ndarray]  # the tokens [batch, pos] on which two claims' features are compared
 
 
 def load(path: Path | str) -> tuple[Hypothesis, Rule | None]:
@@ -66,7 +68,7 @@ def relabelled(path: Path | str, rule: Rule, hypothesis: Hypothesis, weights: di
                               f"({', '.join(kinds)} for puzzle {hypothesis.puzzle}) and gave "
                               f"{', '.join(moved_kinds) or 'none'} for puzzle {moved.puzzle}. Relabel them; do not "
                               "drop, add or reorder claims.")
-    return moved, differences(hypothesis, moved)
+    return moved, differences(hypothesis, moved, lambda: probe_tokens(hypothesis.puzzle))
 
 
 def check_shipped(path: Path | str, rule: Rule, hypothesis: Hypothesis, weights: dict[str, np.ndarray]) -> None:
@@ -78,30 +80,62 @@ def check_shipped(path: Path | str, rule: Rule, hypothesis: Hypothesis, weights:
                               "(or the labels follow the rule).")
 
 
-def differences(before: Hypothesis, after: Hypothesis) -> list[str]:
-    """'claim I FIELD: A -> B' for every labelled field that differs (text and functions are not labels)."""
+def differences(before: Hypothesis, after: Hypothesis, probe: Probe | None = None) -> list[str]:
+    """'claim I FIELD: A -> B' for every labelled field that differs (text and functions are not labels, except a
+    subspace's features, compared by the span of their values on `probe()`: the span the grader would fit)."""
     out = []
     for index, (a, b) in enumerate(zip(before.claims, after.claims)):
         for name, wire in wire_fields(a.kind).items():  # the non-function fields
             x, y = getattr(a, name), getattr(b, name)
-            if wire == "text":
+            if wire == "text" or name in span_fields(a.kind):
                 continue
-            if wire == "array":
-                if not same_span(x, y):
-                    out.append(f"claim {index} {name}: another span ({len(np.atleast_2d(y))} rows, was "
-                               f"{len(np.atleast_2d(x))})")
-            elif (sorted(x) != sorted(y)) if wire == "names" else (_plain(x) != _plain(y)):  # a list of names is a set
+            if (sorted(x) != sorted(y)) if wire == "names" else (_plain(x) != _plain(y)):  # a list of names is a set
                 out.append(f"claim {index} {name}: {_show(x)} -> {_show(y)}")
+        for name in span_fields(a.kind):
+            x, y = getattr(a, name), getattr(b, name)
+            if (x is None) != (y is None):
+                out.append(f"claim {index} {name}: {_given(x)} -> {_given(y)}")
+            elif x is not None and not same_span(rows_x := _rows(x, probe), rows_y := _rows(y, probe)):
+                unit = "features" if callable(y) else "rows"
+                out.append(f"claim {index} {name}: another span ({len(rows_y)} {unit}, was {len(rows_x)})")
     return out
 
 
+def _rows(span, probe: Probe | None) -> np.ndarray:
+    """A basis's rows; or features' values on the probe's units, centred, one row per feature (their span over the
+    units, with the constant, is what the grader's least-squares fit sees)."""
+    if not callable(span):
+        return np.atleast_2d(np.asarray(span, dtype=np.float64))
+    if probe is None:
+        raise ValueError("comparing features needs a probe input")
+    values = np.asarray(span(probe()), dtype=np.float64)
+    values = values.reshape(-1, values.shape[-1])
+    return (values - values.mean(0)).T
+
+
+def _given(value) -> str:
+    return "none" if value is None else "given"
+
+
+def probe_tokens(puzzle: str) -> np.ndarray:
+    """The tokens of the puzzle's public dev sample, on which two features functions are compared."""
+    from .puzzle.data import call_generator, columns_of
+    from .puzzle.registry import load_declaration_by_name
+
+    decl = load_declaration_by_name(puzzle)
+    columns = columns_of(decl, call_generator(decl, decl.data.dev_size, decl.data.dev_seed, "eval"))
+    if "tokens" not in columns:
+        raise HypothesisError(f"{puzzle}'s dev sample has no tokens column, so two subspaces' features cannot be "
+                              "compared on it; give the subspace as a basis.")
+    return columns["tokens"]
+
+
 def same_span(a, b) -> bool:
-    """Whether two bases (rows) span the same subspace (the grader orthonormalises a basis's rows)."""
-    a, b = np.atleast_2d(np.asarray(a, dtype=np.float64)), np.atleast_2d(np.asarray(b, dtype=np.float64))
-    if a.shape != b.shape:
-        return False
-    qa, qb = np.linalg.qr(a.T)[0], np.linalg.qr(b.T)[0]
-    return bool(np.abs(qa @ qa.T - qb @ qb.T).max() <= SPAN_TOLERANCE)
+    """Whether two sets of rows span the same subspace (each reduced to its rank, as the grader reduces a basis)."""
+    from .grading.subspace import row_space
+
+    qa, qb = row_space(np.atleast_2d(a)), row_space(np.atleast_2d(b))
+    return qa.shape == qb.shape and bool(np.abs(qa.T @ qa - qb.T @ qb).max() <= SPAN_TOLERANCE)
 
 
 def _plain(value):

@@ -17,8 +17,8 @@ from typing import Any, Callable
 import numpy as np
 
 from .errors import WireError, a_type
-from .hypothesis import (CLAIM_KINDS, CLAIM_TYPES, FUNCTION_FIELDS, OPTIONAL_FUNCTIONS, Hypothesis, HypothesisError,
-                         wire_fields)
+from .hypothesis import (CLAIM_KINDS, CLAIM_TYPES, FUNCTION_FIELDS, OPTIONAL_FIELDS, OPTIONAL_FUNCTIONS, Hypothesis,
+                         HypothesisError, presence_problem, wire_fields)
 
 MAX_CLAIMS = 10_000  # claims per hypothesis (a sanity bound; the leaderboard grades at most 1,000)
 MAX_LIST = 100_000  # entries in one list field
@@ -102,7 +102,9 @@ def to_wire(hypothesis: Any) -> tuple[dict, dict]:
         kind = claim.kind
         entry: dict[str, Any] = {"kind": kind}
         for name, wire in wire_fields(kind).items():
-            entry[name] = _encode(wire, object.__getattribute__(claim, name), f"Claim {i} ({kind}) field `{name}`")
+            value = object.__getattribute__(claim, name)
+            entry[name] = (None if value is None and name in OPTIONAL_FIELDS[kind]
+                           else _encode(wire, value, f"Claim {i} ({kind}) field `{name}`"))
         present = []
         for name in FUNCTION_FIELDS[kind]:
             function = object.__getattribute__(claim, name)
@@ -112,10 +114,9 @@ def to_wire(hypothesis: Any) -> tuple[dict, dict]:
                 raise HypothesisError(f"Claim {i} ({kind}) field `{name}` is not callable. Pass a function.")
             functions[(i, name)] = function
             present.append(name)
-        given = set(OPTIONAL_FUNCTIONS[kind]) & set(present)
-        if given and given != set(OPTIONAL_FUNCTIONS[kind]):
-            raise HypothesisError(f"Claim {i} ({kind}) gives only some of {', '.join(OPTIONAL_FUNCTIONS[kind])}; "
-                                  "give all of them (to test a variable) or none.")
+        problem = presence_problem(kind, {name for name, value in entry.items() if value is not None} | set(present))
+        if problem:
+            raise HypothesisError(f"Claim {i} ({kind}) {problem}.")
         entry["functions"] = present
         entries.append(entry)
     metadata = hypothesis.metadata if type(hypothesis.metadata) is dict else {}
@@ -174,13 +175,17 @@ def from_wire(spec: Any, make_function: Callable[[int, str, str], Callable]) -> 
         fields = wire_fields(kind)
         if set(entry) != {"kind", "functions", *fields}:
             raise WireError(f"claim {i} ({kind}) has fields {sorted(entry)[:10]}")
-        optional = OPTIONAL_FUNCTIONS[kind]
-        allowed = ([list(FUNCTION_FIELDS[kind])]
-                   + ([[f for f in FUNCTION_FIELDS[kind] if f not in optional]] if optional else []))
-        if entry["functions"] not in allowed:
-            raise WireError(f"claim {i} ({kind}) lists functions {str(entry['functions'])[:100]}")
-        kwargs = {name: _decode(wire, entry[name], f"claim {i} ({kind}) field {name}") for name, wire in fields.items()}
-        kwargs.update({name: make_function(i, kind, name) for name in entry["functions"]})
+        listed = entry["functions"]
+        required = set(FUNCTION_FIELDS[kind]) - set(OPTIONAL_FUNCTIONS[kind])
+        if (type(listed) is not list or any(type(f) is not str for f in listed)
+                or listed != [f for f in FUNCTION_FIELDS[kind] if f in listed] or not required <= set(listed)):
+            raise WireError(f"claim {i} ({kind}) lists functions {str(listed)[:100]}")
+        kwargs = {name: None if entry[name] is None and name in OPTIONAL_FIELDS[kind]
+                  else _decode(wire, entry[name], f"claim {i} ({kind}) field {name}") for name, wire in fields.items()}
+        problem = presence_problem(kind, {name for name, value in kwargs.items() if value is not None} | set(listed))
+        if problem:
+            raise WireError(f"claim {i} ({kind}) {problem}")
+        kwargs.update({name: make_function(i, kind, name) for name in listed})
         claims.append(CLAIM_KINDS[kind](**kwargs))
     return Hypothesis(puzzle=puzzle, claims=claims, description=description, metadata=spec["metadata"])
 

@@ -77,6 +77,7 @@ def test_task_performance(name):
 
 from pathlib import Path  # noqa: E402
 
+from harness.errors import SubmissionError  # noqa: E402
 from harness.grader import grade  # noqa: E402
 from harness.hypothesis import load_hypothesis, module_attribute  # noqa: E402
 
@@ -106,12 +107,13 @@ def test_decoy_fails(path, load):
     _needs_weights(name)
     expected = module_attribute(path, "EXPECTED_FAILURES")
     assert expected, f"{path} must list EXPECTED_FAILURES: the checks it is written to fail"
-    report = grade(path, puzzle=load(name))
-    assert not report.solved, f"decoy {path.name} solved {name}: its thresholds or the decoy are wrong"
-    failed = {f for claim in report.claims for f in claim.failures}
-    if report.unexplained:
-        failed.add("coverage")
-    if any(f.startswith("Required question unanswered") for f in report.failures):
-        failed.add("required")
+    try:
+        report = grade(path, puzzle=load(name))
+    except SubmissionError as exc:  # the worker refused what the module does on import (e.g. import torch)
+        assert exc.reason == "import" and "not allowed in the grading worker" in str(exc), str(exc)
+        failed = {"isolation"}
+    else:
+        assert not report.solved, f"decoy {path.name} solved {name}: its thresholds or the decoy are wrong"
+        failed = report.failed_checks
     missing = [e for e in expected if e not in failed]
     assert not missing, f"{path.name} did not fail {missing} as its docstring says; it failed {sorted(failed)}"

@@ -35,6 +35,13 @@ def _set_line(folder: Path, key: str, line: str | None) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def held_out_key(monkeypatch):
+    """One fixed held-out key for every test, so leaderboards built in different folders grade the same rows (a
+    test of the key itself unsets it)."""
+    monkeypatch.setenv("INTERP_PUZZLES_HELD_OUT_KEY", "0123456789abcdef" * 4)
+
+
 @pytest.fixture
 def puzzle_copy(tmp_path):
     """copy(name) -> a copy of puzzles/<name> (without checkpoints) in tmp_path, usable with root=tmp_path."""

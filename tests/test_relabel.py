@@ -8,7 +8,7 @@ import pytest
 import harness.universality as uni
 from harness.cli import main
 from harness.errors import HypothesisError
-from harness.hypothesis import Attention, Circuit, Hypothesis, PathClaim, Subspace
+from harness.hypothesis import Attention, Circuit, Hypothesis, PathClaim, Subspace, module_attribute
 from harness.puzzle.registry import REPO_ROOT
 from harness.relabel import check_shipped, differences, load, relabelled, same_span
 
@@ -38,6 +38,42 @@ def test_differences_name_each_moved_label_and_ignore_what_is_not_one():
     assert differences(before, moved) == ["claim 1 head: L0H0 -> L0H1", "claim 2 target: L0H0.v -> L0H1.v",
                                           "claim 3 basis: another span (4 rows, was 4)"]
     assert not same_span(BASIS, BASIS[:3]) and same_span(BASIS[::-1], BASIS)
+
+
+def fourier(frequencies):
+    w = 2 * np.pi * np.asarray(frequencies) / 113
+    return lambda tokens: np.concatenate([np.cos(tokens[..., None] * w), np.sin(tokens[..., None] * w)], -1)
+
+
+def test_subspace_features_are_compared_by_the_span_of_their_values_on_a_probe():
+    """Features give the span the grader fits, which depends only on the span of their values (with a constant):
+    reordered, rescaled or shifted features are the same label, other frequencies another."""
+    def probe():
+        return np.random.default_rng(0).integers(0, 113, (64, 2))
+
+    def subspace(**span):
+        return Hypothesis("p", [Subspace("embed", **span)])
+
+    shipped = subspace(features=fourier([3, 5]))
+    assert differences(shipped, subspace(features=lambda t: 2 * fourier([5, 3])(t)[..., ::-1] + 1), probe) == []
+    assert differences(shipped, subspace(features=fourier([3, 6])), probe) == \
+        ["claim 0 features: another span (4 features, was 4)"]
+    assert differences(shipped, subspace(features=fourier([3])), probe) == \
+        ["claim 0 features: another span (2 features, was 4)"]
+    assert differences(shipped, subspace(basis=BASIS), probe) == ["claim 0 basis: none -> given",
+                                                                  "claim 0 features: given -> none"]
+
+
+def test_a_rule_giving_other_features_than_the_reference_is_refused():
+    """On modular_addition_mlp's shipped checkpoint, a rule that swaps one key frequency for another is caught on
+    the puzzle's dev sample."""
+    path = REPO_ROOT / "solutions" / "reference" / "modular_addition_mlp.py"
+    hypothesis, _ = load(path)
+    claims_of, key = (module_attribute(path, name) for name in ("claims", "KEY_FREQUENCIES"))
+    with pytest.raises(HypothesisError, match=r"claim 0 features: another span \(20 features, was 20\); claim 1 "):
+        check_shipped(path, lambda w: Hypothesis(hypothesis.puzzle, claims_of(fourier(key[:-1] + [16]))),
+                      hypothesis, {})
+    check_shipped(path, lambda w: Hypothesis(hypothesis.puzzle, claims_of(fourier(key[::-1]))), hypothesis, {})
 
 
 def test_a_rule_may_move_claims_but_not_drop_add_or_reorder_them(tmp_path):

@@ -49,6 +49,28 @@ def back(spec, functions):
     return from_wire(json.loads(json.dumps(spec)), lambda i, kind, name: functions[(i, name)])
 
 
+def test_subspace_features_travel_as_a_function_and_the_basis_as_null():
+    def features(tokens):
+        return tokens[..., None].astype(float)
+
+    spec, functions = to_wire(Hypothesis(RP, [Subspace("L1H0", features=features, variable=rule, predict=predict)]))
+    assert spec["claims"][0]["basis"] is None and spec["claims"][0]["functions"] == ["variable", "predict", "features"]
+    claim = back(spec, functions).claims[0]
+    assert claim.basis is None and claim.features is features and claim.variable is rule
+
+
+@pytest.mark.parametrize("claim, says", [
+    (Subspace("L1H0"), "Claim 0 (subspace) gives none of basis, features; give exactly one of them."),
+    (Subspace("L1H0", np.eye(4)[:1], features=rule), "Claim 0 (subspace) gives basis and features; give exactly one"),
+    (Subspace("L1H0", features=rule, variable=rule), "Claim 0 (subspace) gives only some of variable, predict"),
+    (Subspace("L1H0", features=3), "Claim 0 (subspace) field `features` is not callable"),
+])
+def test_a_subspace_gives_exactly_one_of_basis_and_features(claim, says):
+    with pytest.raises(HypothesisError) as exc:
+        to_wire(Hypothesis(RP, [claim]))
+    assert str(exc.value).startswith(says) and str(exc.value).endswith("."), str(exc.value)
+
+
 def test_every_claim_kind_round_trips_through_json_with_its_functions():
     spec, functions = to_wire(EVERY_KIND)
     rebuilt = back(spec, functions)
@@ -113,6 +135,12 @@ def _set(path, value):
     (_set(["claims", 0, "components"], "embed"), "claim 0 (circuit) field components"),
     (_set(["claims", 2, "basis", "shape"], [2, 4]), "claim 2 (subspace) field basis is not an array"),
     (_set(["claims", 2, "basis", "data"], [1e400, 0.0, 0.0, 0.0]), "claim 2 (subspace) field basis holds numbers"),
+    (_set(["claims", 2, "basis"], None), "claim 2 (subspace) gives none of basis, features"),
+    (_set(["claims", 2, "functions"], ["features"]), "claim 2 (subspace) gives basis and features"),
+    (_set(["claims", 2, "functions"], ["predict", "variable"]), "claim 2 (subspace) lists functions"),
+    (_set(["claims", 2, "functions"], ["features", "features"]), "claim 2 (subspace) lists functions"),
+    (_set(["claims", 2, "functions"], [["features"]]), "claim 2 (subspace) lists functions"),
+    (_set(["claims", 2, "functions"], ["variable"]), "claim 2 (subspace) gives only some of variable, predict"),
     (_set(["puzzle"], "x" * 1001), "the puzzle name"),
     (_set(["metadata"], []), "the metadata is not an object"),
 ])

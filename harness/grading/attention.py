@@ -7,6 +7,10 @@ on their own and must pass too, so they cannot dilute the declared ones:
   chance     C, the mean share of attendable keys claimed (what a uniform head would put on them);
   value      M − C ≥ `attention`: attention above chance, unnormalised, so claiming most keys scores near
              zero and adding a key that gets less than its chance share lowers the value;
+  per query  the claim must hold where it says something, not on average: at ≥ `per_unit` (0.95) of the judged
+             queries where the rule names some but not every attendable key (where it names all, it says nothing;
+             where it names none, it misses), the claimed keys get at least `attention_query` (0.1) more than their
+             chance share. A rule wrong at one query in ten fails, whatever the mean;
   intervention  replacing the head's pattern at those queries by the claimed one (restricted to the claimed
              keys, renormalised) keeps (m(sub) − m(head ablated)) / (m(model) − m(head ablated)) ≥
              `attention_intervention`. Skipped (reported) when ablating the head alone costs less than δ.
@@ -68,6 +72,16 @@ def _excess(mass: np.ndarray, chance: np.ndarray, counted: np.ndarray, r=slice(N
     return float((mass[r].sum() - chance[r].sum()) / total) if total else float("nan")
 
 
+def per_query(pattern: np.ndarray, claimed: np.ndarray, queries: np.ndarray, margin: float) -> tuple[int, int]:
+    """(held, judged): of the queries where the rule names no key or some but not all attendable keys, those where
+    the claimed keys get at least `margin` more attention than their chance share."""
+    n_keys = np.arange(1, pattern.shape[-1] + 1)[None, :]
+    named = claimed.sum(-1)
+    judged = queries & (named < n_keys)  # naming every attendable key says nothing about this query
+    excess = (pattern * claimed).sum(-1) - named / n_keys
+    return int((judged & (named > 0) & (excess >= margin)).sum()), int(judged.sum())
+
+
 def _missed_keys(pattern: np.ndarray, claimed: np.ndarray, queries: np.ndarray) -> str:
     """The most common offset (query − key) of the most attended key outside the rule, as a hint."""
     outside = np.where(claimed, -1.0, pattern)
@@ -107,6 +121,8 @@ def check(ctx: Context, index: int, claim: Attention) -> ClaimResult:
     c = float(chance.sum() / counted.sum()) if counted.sum() else 0.0
     ci = ctx.bootstrap(lambda r: _excess(mass, chance, counted, r))
     extra_value = _excess(*_excess_rows(pattern, claimed, extra)) if extra.any() else None
+    held, judged = per_query(pattern, claimed, queries, ctx.spec.attention_query)
+    held_rate = held / judged if judged else 1.0
 
     # the intervention: the claimed pattern in place of the head's own
     substitute = np.where(claimed, pattern, 0.0)
@@ -129,11 +145,17 @@ def check(ctx: Context, index: int, claim: Attention) -> ClaimResult:
         failures.append("attention.intervention")
     if extra_value is not None and not extra_value >= threshold:
         failures.append("attention.extra_queries")
+    if held_rate < ctx.spec.per_unit:
+        failures.append("attention.per_query")
     message = (f"{head.base} puts {m:.3f} of its attention on the claimed keys at {int(counted.sum() / rows)} queries "
                f"per row, where a uniform head would put {c:.3f}: {value:.3f} above chance (threshold {threshold}); ")
     if extra_value is not None:
         message += (f"at the {int(extra.sum() / rows)} extra queries the claim adds, judged on their own, "
                     f"{extra_value:.3f}; ")
+    if judged:
+        message += (f"the claimed keys get at least {ctx.spec.attention_query} above their chance share at {held_rate:.1%} "
+                    f"of the {judged} queries where the rule names some but not all attendable keys (needs "
+                    f"{ctx.spec.per_unit:.0%}); ")
     if testable:
         message += (f"substituting the claimed pattern keeps {kept:.3f} of the head's effect "
                     f"(threshold {ctx.spec.attention_intervention}).")
@@ -146,4 +168,5 @@ def check(ctx: Context, index: int, claim: Attention) -> ClaimResult:
             message += " The rule claims most attendable keys: a claim this broad says little; name the keys that matter."
     return result(ctx, index, "attention", claim.name, value, threshold, failures, message, explains=[head.base], ci=ci,
                   details={"mass": m, "chance": c, "extra_queries_value": extra_value, "intervention_kept": kept,
+                           "queries_held": held, "queries_judged": judged,
                            "head_effect": effect, "intervention_tested": testable})

@@ -9,7 +9,8 @@ Checks, all on units (so the verdict does not depend on how the circuit is writt
                 no component is padded: its positions that a screen (each unit removed alone, on 32 rows) marks
                 as (nearly) inert — each costing < δ/50 when removed with its parallel alternatives (the other
                 claimed heads of its layer, so redundant copies are not padding) — removed together cost ≥ δ
-                on every row;
+                on every row, or change the circuit's answers on ≥ NEEDED_ROWS (1%) of the rows: a position
+                that rare rows need is not padding, however cheap on average;
   baseline      the circuit beats (strictly; ties are not wins) `baseline_percentile` of `random_circuits`
                 random circuits of as many units, and the check has power: at most 1 − `baseline_percentile`
                 of them reach the faithfulness threshold themselves (random circuits and the claimed one are
@@ -69,6 +70,8 @@ def _without(keep: Keep, base: str, positions: np.ndarray | None = None) -> Keep
 
 
 INERT = 0.02  # a unit is a padding candidate when removing it (with its parallel alternatives) costs < INERT × δ
+NEEDED_ROWS = 0.01  # candidates that change the circuit's answers on this share of rows are needed there, not padding
+# (measured: padded decoys change 0% of rows; positions the references need on rare rows, 7–34%)
 SCREEN_ROWS = 32  # rows used to screen single units for padding (the verdict comes from a run on every row)
 
 
@@ -226,9 +229,14 @@ def check(ctx: Context, index: int, claim: Circuit) -> ClaimResult:
     redundant = _redundant(ctx, keep, unneeded, value, faith)
     unneeded = [b for b in unneeded if b not in redundant]
     padding = {}
-    for (label, arg), m in zip(labels, metrics):
-        if label == "padding" and value - faith(m) < spec.delta and arg not in unneeded:
-            padding[arg] = [int(p) for p in candidates[arg]]
+    cheap = [(arg, v) for (label, arg), m, v in zip(labels, metrics, variants)
+             if label == "padding" and value - faith(m) < spec.delta and arg not in unneeded]
+    if cheap:  # cheap on average; padding only if no answers depend on them either (a position needed on rare rows)
+        circuit_variant = variants[ABLATIONS.index(ctx.ablation)]
+        agree = ctx.runs([circuit_variant] + [v for _, v in cheap], reduce=lambda x: torch.from_numpy(ctx.top1_rows(x)))
+        for (arg, _), answers in zip(cheap, agree[1:]):
+            if float((answers < agree[0] - 1e-9).double().mean()) < NEEDED_ROWS:
+                padding[arg] = [int(p) for p in candidates[arg]]
     baseline = Baseline.of(value_on_baseline_rows, random_values, spec.faithfulness, spec.baseline_percentile,
                            f"random circuits of {size} units")
 

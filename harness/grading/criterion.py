@@ -6,7 +6,9 @@ A hypothesis SOLVES a puzzle when
   * every component of that circuit other than the input embeddings is explained by a passing, non-vacuous
     role claim about it (attention, scrubbing, interchange, or a path claim whose *source* it is);
   * none of its claims fails (a vacuous claim does not fail, but earns and explains nothing);
-  * every required question is answered by a passing claim of the named kind about the named component.
+  * every required question is answered by a passing claim of the named kind about the named component;
+  * (a hypothesis graded from its file) the module's description length is within the puzzle's budget
+    (`[grading] max_description_bytes`, harness.description): an explanation must not contain the model.
 
 The input embeddings (`embed`, `pos_embed`) need no role claim of their own: they carry the token and the
 position, which no claim can state without a tautology; what reads them is explained instead.
@@ -19,6 +21,7 @@ Each part is in [0, 1]; the score is 1 exactly when the puzzle is solved, and 0 
 
 from __future__ import annotations
 
+from ..description import budget_failure
 from ..puzzle.declaration import GradingSpec
 from .context import ClaimResult
 
@@ -33,10 +36,14 @@ def about(result: ClaimResult) -> str | None:
     return result.explains[0] if result.explains else None
 
 
-def decide(spec: GradingSpec, results: list[ClaimResult], joint: ClaimResult | None,
-           best: ClaimResult | None) -> tuple[bool, float, dict[str, float], list[str], list[str], list[str]]:
-    """(solved, score, parts, failures, unexplained, notes)."""
+def decide(spec: GradingSpec, results: list[ClaimResult], joint: ClaimResult | None, best: ClaimResult | None,
+           description_bytes: int | None = None) -> tuple[bool, float, dict[str, float], list[str], list[str], list[str]]:
+    """(solved, score, parts, failures, unexplained, notes); description_bytes: the module's description length
+    (None: graded from an object, not measured)."""
     failures: list[str] = []
+    over = None if description_bytes is None else budget_failure(description_bytes, spec.max_description_bytes)
+    if over:
+        failures.append(over)
     graded_as_circuit = best if spec.circuit else None  # its failures are reported as the circuit's, below
     notes = [f"Claim {r.index} ({r.kind}, {r.name}) earns nothing: {r.message}" for r in results
              if r.verdict == "vacuous" and r is not graded_as_circuit]

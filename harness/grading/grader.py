@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -12,7 +11,7 @@ import numpy as np
 import torch
 
 from ..errors import SubmissionError
-from ..hypothesis import FUNCTION_FIELDS, Hypothesis, HypothesisError, load_hypothesis, wire_fields
+from ..hypothesis import FUNCTION_FIELDS, Hypothesis, HypothesisError, component_fields, wire_fields
 from ..puzzle.components import ComponentSpace
 from ..puzzle.metrics import task_mask
 from ..wire import canonical
@@ -42,6 +41,18 @@ class GradeReport:
     joint: ClaimResult | None = None  # all claims' interventions at once
     notes: list[str] = field(default_factory=list)  # vacuous claims: why each earns nothing
     exhaustive: bool = False  # graded on every input of the task (enumerable puzzles), not a sample
+    description_bytes: int | None = None  # the module's description length (harness.description); None: not a file
+    description_budget: int | None = None  # the puzzle's max_description_bytes
+
+    @property
+    def failed_checks(self) -> set[str]:
+        """Every check that failed: each claim's (e.g. "path.only_through"), and "coverage", "required" and
+        "description" for what the criterion found missing or over budget."""
+        failed = {f for claim in self.claims for f in claim.failures}
+        failed |= {"coverage"} if self.unexplained else set()
+        failed |= {"required"} if any(f.startswith("Required question unanswered") for f in self.failures) else set()
+        over = self.description_bytes is not None and self.description_bytes > (self.description_budget or 0)
+        return failed | ({"description"} if over else set())
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able data; NaN (a value that could not be computed) becomes None."""
@@ -56,6 +67,8 @@ class GradeReport:
                          f"{c.value:.3f} | {c.threshold} | {cell(c.message)} |"
                          for c in self.claims + ([self.joint] if self.joint is not None else []))
         rows_graded = f"every input ({self.n})" if self.exhaustive else f"n {self.n}"
+        if self.description_bytes is not None:
+            rows_graded += f" · description {self.description_bytes:,} of {self.description_budget:,} bytes"
         verdict = "SOLVED" if self.solved else "NOT SOLVED"
         parts = ", ".join(f"{k} {v:.2f}" for k, v in self.parts.items())
         why = "".join(f"\n- {cell(f)}" for f in self.failures + self.notes)
@@ -130,29 +143,55 @@ def prepare_sample(puzzle, seed: int, n: int, data: tuple[ComponentSpace, dict] 
                          seed=seed, null_model=null_model)
 
 
-def claim_content(claim) -> dict:
-    """What identifies a claim for its random generator: its kind and its non-function (wire) fields."""
-    def plain(value):
-        if isinstance(value, np.ndarray):
-            return hashlib.sha256(np.ascontiguousarray(value, dtype=np.float64).tobytes()).hexdigest()
-        return list(value) if isinstance(value, (list, tuple, range)) else value
+def claim_content(claim, space: ComponentSpace) -> dict:
+    """What identifies a claim for its random generator: what it claims, never how it is written. Its kind, the
+    units (component, position) it names as a sorted set, its targets and its extra queries — not its free-text
+    name, the spelling of its components (`L1H0[2:4]` = `L1H0[2,3]`), or the floats of a basis, so that renaming or
+    re-spelling a claim cannot re-roll its sample of random circuits, sources and bootstrap resamples."""
+    def units(names) -> list[str]:
+        out = set()
+        for name in [names] if isinstance(names, str) else list(names):
+            try:
+                c = space.parse(name)
+            except HypothesisError:
+                return sorted(map(str, [names] if isinstance(names, str) else names))  # validate() says why
+            positions = range(space.n_ctx) if c.positions is None else c.positions
+            out |= {f"{c.base}[{p}]" for p in positions}
+        return sorted(out)
 
-    fields = {name: getattr(claim, name) for name in wire_fields(claim.kind)}
-    return {"kind": claim.kind, **{k: plain(v) for k, v in fields.items()}}
+    roles = dict.fromkeys(component_fields(claim.kind), "component")
+    content: dict[str, Any] = {"kind": claim.kind}
+    for name, wire in wire_fields(claim.kind).items():
+        value = getattr(claim, name)
+        if name == "name" or wire == "array":
+            continue
+        if roles.get(name) == "component":
+            content[name] = units(value)
+        elif wire == "positions":
+            content[name] = None if value is None else sorted({int(v) for v in value})
+        else:
+            content[name] = value
+    return content
 
 
 def grade(hypothesis: Hypothesis | Path | str, *, puzzle=None, seed: int | None = None, ablation: str | None = None,
           checkpoint: Path | str | None = None, call: CallFn | None = None, n: int | None = None,
-          sample: GradingSample | None = None, device: str | torch.device | None = None) -> GradeReport:
+          sample: GradingSample | None = None, device: str | torch.device | None = None,
+          sandbox: dict[str, Any] | None = None, description_bytes: int | None = None) -> GradeReport:
     """Test every claim of `hypothesis` on its puzzle's model; raises HypothesisError for a malformed hypothesis.
 
+    A hypothesis given as a file is graded as the leaderboard grades it: its module runs in an isolated worker
+    (harness.sandbox; `sandbox` passes limits to IsolatedSubmission) with no access to the model, and its description
+    length counts against the puzzle's budget (harness.description). A Hypothesis object (a notebook's) runs in this
+    process and its description length is not measured: the report says so.
     sample: a GradingSample from prepare_sample(puzzle, seed, n), to reuse clean runs across hypotheses.
     device: run the forward passes there (e.g. "cuda"); a given `puzzle` is moved there. Values equal the CPU's up
         to floating-point summation order.
     """
-    start = time.perf_counter()
     if not isinstance(hypothesis, Hypothesis):
-        hypothesis = load_hypothesis(hypothesis)
+        return _grade_file(Path(hypothesis), sandbox or {}, puzzle=puzzle, seed=seed, ablation=ablation,
+                           checkpoint=checkpoint, n=n, sample=sample, device=device)
+    start = time.perf_counter()
     # one validation path for every hypothesis: rebuilt from its wire form, as the leaderboard's workers send it
     hypothesis = canonical(hypothesis)
     if puzzle is None:
@@ -185,7 +224,7 @@ def grade(hypothesis: Hypothesis | Path | str, *, puzzle=None, seed: int | None 
     results: list[ClaimResult] = []
     claim_edits = ctx.offered
     for index, claim in enumerate(hypothesis.claims):
-        claim_ctx = ctx.for_claim(claim_content(claim))
+        claim_ctx = ctx.for_claim(claim_content(claim, sample.space))
         try:
             results.append(CHECKS[claim.kind](claim_ctx, index, claim))
         except (HypothesisError, SubmissionError):
@@ -205,6 +244,28 @@ def grade(hypothesis: Hypothesis | Path | str, *, puzzle=None, seed: int | None 
             comps = [sample.space.parse(c) for c in best.details["components"]]
             circuit_edits = ablate_outside(joint_ctx, keep_mask(sample.space, comps))
         joint_result = joint.check(joint_ctx, circuit_edits, claim_edits, results)
-    solved, score, parts, failures, unexplained, notes = decide(spec, results, joint_result, best)
+    solved, score, parts, failures, unexplained, notes = decide(spec, results, joint_result, best, description_bytes)
+    if description_bytes is None:
+        notes.append("Graded in this process from a Hypothesis object: its description length was not measured and "
+                     "its functions could reach the model. Grade the module's file (`interp-puzzles grade FILE`, or "
+                     "grade(path)) for the verdict the leaderboard gives.")
     return GradeReport(puzzle.name, puzzle.version, seed, ablation, n, solved, score, parts, results, failures,
-                       unexplained, None, time.perf_counter() - start, joint_result, notes, exhaustive_n(puzzle) == n)
+                       unexplained, None, time.perf_counter() - start, joint_result, notes, exhaustive_n(puzzle) == n,
+                       description_bytes, spec.max_description_bytes)
+
+
+def _grade_file(path: Path, sandbox: dict[str, Any], **kwargs: Any) -> GradeReport:
+    """grade() a hypothesis module: measured here, run in an isolated worker; SubmissionError when the worker fails."""
+    from ..description import description_bytes, read_source
+    from ..sandbox.client import IsolatedSubmission
+
+    start = time.perf_counter()
+    if not path.is_file():
+        raise HypothesisError(f"{path}: no such hypothesis file. Pass the path of a .py module that defines `hypothesis`.")
+    size = description_bytes(read_source(path), path)
+    with IsolatedSubmission(path, **sandbox) as submission:
+        report = grade(submission.hypothesis(), call=submission.call, description_bytes=size, **kwargs)
+        if submission.failure is not None:  # in case a grader swallowed it: a failed worker is never a score
+            raise submission.failure
+    report.seconds = time.perf_counter() - start
+    return report

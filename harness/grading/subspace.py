@@ -1,6 +1,17 @@
-"""Subspace claims: component C matters only through the span S of a basis (k of its d output dimensions).
+"""Subspace claims: component C matters only through a span S (k of its d output dimensions).
 
-With P the orthogonal projection on S (the basis is orthonormalised; k is its rank), a = C's output, ā = its
+S is given in one of two forms (`details["form"]`):
+  basis       a [k, d] array; S is its row space (orthonormalised; k is its rank);
+  features    features(tokens) -> float [batch, pos, f] (finite floats, f ≥ 1; anything else is a HypothesisError
+              naming the claim); on the SOURCE sample only (never the graded rows), with F the features and A C's
+              output at every (row, position) unit C is claimed at (pooled), the grader fits the least-squares map
+              A ≈ [F, 1] W. S is the row space of W without its intercept row, computed stably: the features are
+              centred and scaled, reduced to an orthonormal basis Q of their span over the units (directions below
+              1e-6 of the largest singular value dropped: collinear or constant features add nothing), and S is the
+              row space of Qᵀ (A − Ā), orthonormalised with the same 1e-6 relative tolerance; k is its rank (so S
+              does not depend on how the features are scaled or mixed). Reported: form, k, f and the fit's R² on the
+              graded rows, 1 − Σ|A − Â|² / Σ|A − mean A|² with Â the source-fitted map applied to their features.
+From there on both forms are one claim: with P the orthogonal projection on S, a = C's output, ā = its
 ablation (default ablation) at C's claimed positions, and m(·) the metric:
   effect      (m(model) − m(C ablated)) / (m(model) − m(empty)) ≥ δ, or the claim cannot fail (vacuous);
   size        k ≤ d / `subspace_factor`, or the claim is true of any model ("the whole space": vacuous);
@@ -34,17 +45,71 @@ from .context import Baseline, ClaimResult, Context, positions_mask, ratio, resu
 from .edits import Project, Replace
 from .interchange import MIN_INFORMATIVE, WHOLE_INPUT, accuracy, labels, swaps_the_input
 
+RANK_TOLERANCE = 1e-6  # singular values below this share of the largest do not count towards a rank
+MAX_FEATURE_VALUES = 2 ** 25  # source units × features, at most: the fit holds a few float64 copies of them
+
+
+def row_space(rows: np.ndarray) -> np.ndarray:
+    """Orthonormal rows spanning the rows of `rows` ([rank, width]; rank by RANK_TOLERANCE, 0 rows if all zero)."""
+    _, s, vt = np.linalg.svd(np.asarray(rows, dtype=np.float64), full_matrices=False)
+    return vt[: int((s > s.max() * RANK_TOLERANCE).sum()) if s.size and s.max() > 0 else 0]
+
 
 def orthonormal(basis: np.ndarray, index: int, d: int, where: str) -> torch.Tensor:
     """Orthonormal rows spanning the rows of `basis` ([rank, d])."""
     if basis.shape[1] != d:
         raise HypothesisError(f"Subspace claim {index}: the basis has rows of length {basis.shape[1]}, but {where}'s "
                               f"output has {d} dimensions; give a [k, {d}] array.")
-    u, s, vt = np.linalg.svd(basis, full_matrices=False)
-    rank = int((s > s.max() * 1e-6).sum()) if s.size and s.max() > 0 else 0
-    if rank == 0:
+    rows = row_space(basis)
+    if not len(rows):
         raise HypothesisError(f"Subspace claim {index}: the basis is all zeros; give k ≥ 1 independent rows.")
-    return torch.tensor(vt[:rank], dtype=torch.float32)
+    return torch.tensor(rows, dtype=torch.float32)
+
+
+def features_of(ctx: Context, index: int, tokens: np.ndarray) -> np.ndarray:
+    """Claim `index`'s features of `tokens`, checked: finite floats [batch, pos, f], f ≥ 1 (float64)."""
+    out = np.asarray(ctx.call(index, "features", (tokens,)))
+    if out.ndim != 3 or out.shape[:2] != tokens.shape or out.shape[2] < 1 or not np.issubdtype(out.dtype, np.floating):
+        raise HypothesisError(f"Subspace claim {index}: features returned shape {out.shape} and dtype {out.dtype}; "
+                              f"return floats of shape [{tokens.shape[0]}, {tokens.shape[1]}, f], f ≥ 1 features of "
+                              "the input at each row and position (a one-hot category as 0.0/1.0 columns).")
+    if not np.isfinite(out).all():
+        raise HypothesisError(f"Subspace claim {index}: features returned values that are not finite (NaN or ±inf); "
+                              "return finite floats.")
+    return out.astype(np.float64)
+
+
+def fitted_span(ctx: Context, index: int, comp, mask: torch.Tensor, d: int) -> tuple[torch.Tensor, dict]:
+    """The span fitted from claim `index`'s features to `comp`'s output on the source sample (see the module's
+    docstring), as orthonormal rows, and what to report of the fit: its form, f and R² on the graded rows."""
+    def units(sample, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # (features, output) per claimed unit
+        x = features_of(ctx, index, tokens)[:, mask.numpy()]
+        return x.reshape(-1, x.shape[-1]), sample.activation(comp)[:, mask].reshape(-1, d).double().numpy()
+
+    x, y = units(ctx.source, ctx.sample.source_batch["tokens"].numpy())
+    f = x.shape[1]
+    if x.size > MAX_FEATURE_VALUES:
+        raise HypothesisError(f"Subspace claim {index}: the features hold {x.shape[0]:,} units × {f:,} features = "
+                              f"{x.size:,} values on the source sample, over the limit of {MAX_FEATURE_VALUES:,}; give "
+                              f"fewer features (the span has at most {d} dimensions).")
+    centre, scale = x.mean(0), x.std(0)
+    varies = scale > 1e-12 * np.maximum(1.0, np.abs(x).max(0))
+    u, s, vt = np.linalg.svd((x[:, varies] - centre[varies]) / scale[varies], full_matrices=False)
+    r = int((s > s.max() * RANK_TOLERANCE).sum()) if s.size and s.max() > 0 else 0
+    if r == 0:
+        raise HypothesisError(f"Subspace claim {index}: its {f} feature(s) are constant over the source sample, so "
+                              "they fit no direction; give features that vary with the input.")
+    y_mean = y.mean(0)
+    coefficients = u[:, :r].T @ (y - y_mean)  # the fitted map in the features' orthonormal coordinates, [r, d]
+    rows = row_space(coefficients)
+    if not len(rows):
+        raise HypothesisError(f"Subspace claim {index}: {comp}'s output does not vary with the features on the "
+                              "source sample (the fitted map is zero); give features it depends on.")
+    x_graded, y_graded = units(ctx.base, ctx.sample.batch["tokens"].numpy())
+    coords = ((x_graded[:, varies] - centre[varies]) / scale[varies]) @ vt[:r].T / s[:r]
+    residual = ((y_graded - y_mean - coords @ coefficients) ** 2).sum()
+    r2 = float(1 - residual / max(((y_graded - y_graded.mean(0)) ** 2).sum(), 1e-30))
+    return torch.tensor(rows, dtype=torch.float32), {"form": "features", "f": f, "r2": r2}
 
 
 def random_bases(rng: np.random.Generator, count: int, k: int, d: int) -> list[torch.Tensor]:
@@ -61,9 +126,14 @@ def check(ctx: Context, index: int, claim: Subspace) -> ClaimResult:
     spec = ctx.spec
     act = ctx.base.activation(comp)
     d = int(act.shape[-1])
-    basis = orthonormal(np.asarray(claim.basis, dtype=np.float64), index, d, comp.base)
-    k = int(basis.shape[0])
     mask = positions_mask(ctx.space.n_ctx, comp)
+    if claim.features is None:
+        basis, fit = orthonormal(np.asarray(claim.basis, dtype=np.float64), index, d, comp.base), {"form": "basis"}
+    else:
+        basis, fit = fitted_span(ctx, index, comp, mask, d)
+    k = int(basis.shape[0])
+    said = (f"the span fitted to {fit['f']} feature(s) on the source sample has k = {k} dimensions and explains "
+            f"R² = {fit['r2']:.3f} of {comp}'s output on the graded rows; " if "r2" in fit else "")
     ablated = ctx.ablated(comp)
     restricted = Project(comp, mask, basis, ablated, inside=False)
     randoms = [Project(comp, mask, b, ablated, inside=False)
@@ -78,7 +148,7 @@ def check(ctx: Context, index: int, claim: Subspace) -> ClaimResult:
     random_values = [ratio(m - m_gone, m_clean - m_gone) for m in runs[3:]]
     baseline = Baseline.of(kept, random_values, spec.subspace, spec.baseline_percentile,
                            f"random subspaces of {k} dimensions")
-    details = {"k": k, "d": d, "effect": effect, "restricted": kept, "excluded": destroyed,
+    details = {**fit, "k": k, "d": d, "effect": effect, "restricted": kept, "excluded": destroyed,
                "random_restricted": random_values, "baseline_wins": baseline.wins, "baseline_reach": baseline.reach}
 
     failures: list[str] = []
@@ -116,6 +186,7 @@ def check(ctx: Context, index: int, claim: Subspace) -> ClaimResult:
         if not failures:
             notes.append(_explains(ctx, comp, details))
         message = "; ".join(notes) + "."
+    message = said + message
     if not failures:
         ctx.offer(index, [restricted])
     return result(ctx, index, "subspace", claim.name, kept, spec.subspace, failures, message,

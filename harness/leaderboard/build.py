@@ -28,9 +28,11 @@ from ..puzzle.registry import REPO_ROOT, list_puzzles, load_declaration_by_name
 from ..results_io import write_texts_atomic
 from ..sandbox.files import shown
 from ..universality import recorded
+from . import heldout
 from . import jobs as _jobs
 from .backends import BACKENDS, run_local, run_ray, session
 from .baselines import BASELINES
+from .heldout import Sample
 from .jobs import CALL_TIMEOUT_S, GRADE_BUDGET_S, Job
 from .record import ResultRecord
 from .store import ResultStore, clean, git_commit, now
@@ -95,9 +97,17 @@ def available_puzzles() -> tuple[list[str], dict[str, str], dict[str, str]]:
 
 
 def _jobs_for(submissions: list[Submission], puzzles: list[str], budget_s: float | None,
-              call_timeout_s: float) -> list[Job]:
+              call_timeout_s: float, samples: dict[str, Sample]) -> list[Job]:
     return [Job(s.solver, s.display_name, s.method, s.link, p, str(s.modules[p]), s.sha256(p), s.problem,
-                budget_s=budget_s, call_timeout_s=call_timeout_s) for s in submissions for p in puzzles if p in s.modules]
+                budget_s=budget_s, call_timeout_s=call_timeout_s, sample=samples[p])
+            for s in submissions for p in puzzles if p in s.modules]
+
+
+def _samples(puzzles: list[str], out: Path, public_seed: bool) -> dict[str, Sample]:
+    """Each puzzle's grading sample: held out under the leaderboard's key, or the public seed."""
+    secret = None if public_seed else heldout.key(out)
+    return {p: heldout.public(decl) if secret is None else heldout.held_out(decl, secret)
+            for p in puzzles for decl in [load_declaration_by_name(p)]}
 
 
 def _reference_size(record: ResultRecord | None) -> int | None:
@@ -107,13 +117,15 @@ def _reference_size(record: ResultRecord | None) -> int | None:
     return size if isinstance(size, int) else None
 
 
-def _baseline_jobs(puzzles: list[str], store: ResultStore, budget_s: float | None) -> list[Job]:
+def _baseline_jobs(puzzles: list[str], store: ResultStore, budget_s: float | None,
+                   samples: dict[str, Sample]) -> list[Job]:
     jobs = []
     for puzzle in puzzles:
         size = _reference_size(store.verified(REFERENCE, puzzle))
         for key, display in BASELINES.items():
             sha = f"{key}:{__version__}:{size if key == 'baseline-random-circuit' else ''}"
-            jobs.append(Job(key, display, "baseline", None, puzzle, None, sha, reference_size=size, budget_s=budget_s))
+            jobs.append(Job(key, display, "baseline", None, puzzle, None, sha, reference_size=size, budget_s=budget_s,
+                            sample=samples[puzzle]))
     return jobs
 
 
@@ -159,8 +171,10 @@ def _notes(broken: dict[str, str], skipped: dict[str, str], submissions: list[Su
 def build(out: Path | None = None, solutions: Path | None = None, n_jobs: int = 1, force: bool = False,
           only: list[str] | None = None, baselines: bool = True,
           grade_budget_s: float | None = GRADE_BUDGET_S, call_timeout_s: float = CALL_TIMEOUT_S,
-          backend: str = "local", address: str | None = None) -> dict[str, Any]:
+          backend: str = "local", address: str | None = None, public_seed: bool = False) -> dict[str, Any]:
     """Grade everything that changed, then write LEADERBOARD.md and index.html; returns a summary.
+
+    public_seed: grade on each puzzle's public grading seed instead of the held-out one (harness.leaderboard.heldout).
 
     only: restrict to these puzzles; baselines=False skips the baselines (tests use both to stay fast).
     call_timeout_s: a submission's worker may spend this long in one call of a hypothesis function.
@@ -189,13 +203,14 @@ def build(out: Path | None = None, solutions: Path | None = None, n_jobs: int = 
         store = ResultStore(out / "results")
         submissions = discover_submissions(solutions, list_puzzles())
         submissions.sort(key=lambda s: s.solver != REFERENCE)  # the reference first: baselines use its size
-        jobs = _jobs_for(submissions, puzzles, grade_budget_s, call_timeout_s)
+        samples = _samples(puzzles, out, public_seed)
+        jobs = _jobs_for(submissions, puzzles, grade_budget_s, call_timeout_s, samples)
         where = dict(backend=backend, address=address)
         with session(backend, n_jobs, address):
             graded, reused = _grade_all(jobs, store, n_jobs, force, "submissions", **where)
             g2 = r2 = 0
             if baselines:
-                g2, r2 = _grade_all(_baseline_jobs(puzzles, store, grade_budget_s), store, n_jobs, force, "baselines",
+                g2, r2 = _grade_all(_baseline_jobs(puzzles, store, grade_budget_s, samples), store, n_jobs, force, "baselines",
                                     **where)
         keys = [(s.solver, p) for s in submissions for p in puzzles if p in s.modules]
         keys += [(b, p) for b in BASELINES for p in puzzles] if baselines else []
@@ -206,6 +221,10 @@ def build(out: Path | None = None, solutions: Path | None = None, n_jobs: int = 
         commit = (newest.git_commit if newest else None) or git_commit(REPO_ROOT)
         generated = newest.date if newest else now()
         notes = _notes(broken, skipped, submissions, solutions, puzzles)
+        labels = sorted({sample.label for sample in samples.values()})
+        if labels and not any(samples[p].public for p in samples):
+            notes.insert(0, f"Graded on held-out samples ({', '.join(labels)}: the key's fingerprint), which the "
+                            "repository does not reveal; `interp-puzzles grade` uses each puzzle's public seed.")
         seeds = recorded(out, puzzles)  # universality records: on how many retrained seeds the reference holds
         pages = {out / "LEADERBOARD.md": render_markdown(results, puzzles, generated, commit, notes=notes,
                                                          universality=seeds),

@@ -23,6 +23,7 @@ from ..errors import GradeBudgetExceeded, PuzzleError, SubmissionError
 from ..puzzle.declaration import Declaration
 from ..puzzle.registry import REPO_ROOT, load_declaration_by_name, puzzles_dir
 from ..sandbox.files import shown
+from .heldout import Sample, public
 from .record import SCHEMA_VERSION, Identity, ResultRecord
 from .store import clean, git_commit, now, package_versions
 
@@ -58,6 +59,10 @@ class Job:
     budget_s: float | None = GRADE_BUDGET_S  # the grading process's time on this job
     call_timeout_s: float = CALL_TIMEOUT_S  # the sandboxed worker's wall-clock limit per hypothesis-function call
     checkpoint: str | None = None  # grade this checkpoint file instead of the declared one (a Ray node's copy)
+    sample: Sample | None = None  # the grading sample (harness.leaderboard.heldout); None: the puzzle's public seed
+
+    def sample_of(self, decl: Declaration) -> Sample:
+        return self.sample or public(decl)
 
     @property
     def declaration(self) -> Declaration:
@@ -69,7 +74,7 @@ class Job:
         sha = _sha256_of(_file_key(Path(self.checkpoint))) if self.checkpoint else checkpoint_sha(decl)
         return Identity(puzzle_version=decl.version, checkpoint_sha256=sha,
                         submission_sha256=self.submission_sha256, harness_version=__version__,
-                        grading_seed=decl.grading.seed)
+                        sample=self.sample_of(decl).label)
 
 
 def _checkpoint_file(decl: Declaration) -> Path | None:
@@ -107,12 +112,12 @@ def _cached_puzzle(name: str, root: str, checkpoint: tuple, other: str | None):
 
 
 @lru_cache(maxsize=2)
-def _cached_sample(puzzle):
-    """The puzzle's grading sample (clean runs), prepared once per process and shared by every job on it."""
+def _cached_sample(puzzle, seed: int):
+    """The puzzle's grading sample (clean runs) for `seed`, prepared once per process and shared by every job on it."""
     from ..grading.grader import exhaustive_n, prepare_sample
 
     spec = puzzle.declaration.grading
-    return prepare_sample(puzzle, spec.seed, exhaustive_n(puzzle) or spec.n)
+    return prepare_sample(puzzle, seed, exhaustive_n(puzzle) or spec.n)
 
 
 def _puzzle(decl: Declaration, other: str | None = None):
@@ -164,27 +169,25 @@ def run_job(job: Job) -> ResultRecord:
     start = time.perf_counter()
     decl = job.declaration
     outcome = dict(status="ok", error=None, error_source=None, solved=False, score=0.0, parts={}, claims=[],
-                   failures=[], n=decl.grading.n)  # n: the rows graded (every input, on an exhaustive puzzle)
+                   failures=[], n=decl.grading.n, description_bytes=None)  # n: the rows graded (every input, on an exhaustive puzzle)
     what = shown(job.module) if job.module else f"baseline {job.solver}"
     try:
         if job.problem:
             raise HypothesisError(job.problem)
         puzzle = _puzzle(decl, job.checkpoint)
-        sample = _cached_sample(puzzle)
+        sample = _cached_sample(puzzle, job.sample_of(decl).seed)
         with _time_budget(job.budget_s, what):
             if job.module is None:
-                hypothesis = baseline_hypothesis(job.solver, puzzle, decl.grading.seed, job.reference_size)
+                hypothesis = baseline_hypothesis(job.solver, puzzle, sample.seed, job.reference_size)
                 if hypothesis is None:
                     raise HypothesisError("This baseline needs the reference's circuit size, and the reference has "
                                           "no graded circuit claim for this puzzle.")
-                report = grade(hypothesis, puzzle=puzzle, sample=sample)
+                report = grade(hypothesis, puzzle=puzzle, sample=sample, seed=sample.seed)
             else:
-                from ..sandbox.client import IsolatedSubmission
-
-                with IsolatedSubmission(Path(job.module), call_timeout_s=job.call_timeout_s) as submission:
-                    report = grade(submission.hypothesis(), puzzle=puzzle, call=submission.call, sample=sample)
+                report = grade(Path(job.module), puzzle=puzzle, sample=sample, seed=sample.seed,
+                               sandbox={"call_timeout_s": job.call_timeout_s})
         data = report.to_dict()
-        outcome.update({k: data[k] for k in ("solved", "score", "parts", "claims", "failures", "n")})
+        outcome.update({k: data[k] for k in ("solved", "score", "parts", "claims", "failures", "n", "description_bytes")})
     except (Exception, GradeBudgetExceeded) as exc:  # noqa: BLE001 - one bad submission must never take down the run
         message = str(exc) if isinstance(exc, (HypothesisError, GradeBudgetExceeded)) else f"{exc.__class__.__name__}: {exc}"
         if job.module and not job.problem and job.module not in message:
@@ -192,6 +195,7 @@ def run_job(job: Job) -> ResultRecord:
         outcome.update(status="error", error=message, error_source=_error_source(exc))
     record = dict(schema_version=SCHEMA_VERSION, solver=job.solver, display_name=job.display_name, method=job.method,
                   link=job.link, puzzle=job.puzzle, **asdict(job.identity(decl)), ablation=decl.grading.ablation,
+                  grading_seed=job.sample_of(decl).seed if job.sample_of(decl).public else None,
                   **outcome, seconds=round(time.perf_counter() - start, 3),
                   packages=package_versions(), git_commit=git_commit(REPO_ROOT), date=now())
     # read through the schema: the record a job returns is exactly what the store writes and reads back

@@ -22,7 +22,7 @@ from typing import Any, Literal, Mapping
 from ..errors import RecordError, a_type
 from ..grading.context import ClaimResult
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA_ID = "https://interp-puzzles.invalid/result.schema.json"
 Status = Literal["ok", "error"]
 ErrorSource = Literal["submission", "harness"]
@@ -38,7 +38,7 @@ class Identity:
     checkpoint_sha256: str | None  # sha256 of the checkpoint file actually read (None: pretrained weights)
     submission_sha256: str  # sha256 over every file of the submission folder (baselines: kind, version, size)
     harness_version: str  # harness.__version__ that graded it
-    grading_seed: int  # the puzzle's grading seed
+    sample: str  # the grading sample: "public seed N" or "held-out <key fingerprint>" (harness.leaderboard.heldout)
 
 
 @dataclass
@@ -55,7 +55,8 @@ class ResultRecord:
     checkpoint_sha256: str | None  # see Identity
     submission_sha256: str  # see Identity
     harness_version: str  # see Identity
-    grading_seed: int  # see Identity
+    sample: str  # see Identity
+    grading_seed: int | None  # the seed graded on when it is public; None for a held-out sample (never revealed)
     ablation: str  # the puzzle's default ablation
     n: int  # rows graded
     status: Status  # ok | error
@@ -66,6 +67,7 @@ class ResultRecord:
     parts: dict[str, float]  # the parts of the score: circuit, coverage, claims, required
     claims: list[ClaimResult]  # per claim: kind, name, verdict, value, threshold, interval, message
     failures: list[str]  # why it is not solved, one sentence each
+    description_bytes: int | None  # the module's description length (harness.description); None for baselines
     seconds: float  # the job's wall time
     packages: dict[str, str]  # python and package versions of the grading process
     git_commit: str | None  # the checkout's commit

@@ -97,15 +97,19 @@ class GradingSpec:
     attention: float = 0.4  # attention: minimum mass on the claimed keys minus chance
     attention_intervention: float = 0.8  # attention: share of the head's effect kept with the claimed pattern substituted
     attention_queries: tuple[int, int] | None = None  # [start, stop) queries attention rules are judged on; None = task positions
+    attention_query: float = 0.1  # attention: least mass above chance on the claimed keys for a query to count as held
+    per_unit: float = 0.95  # every per-unit check: least share of the units a claim speaks about where it must hold
     scrubbing: float = 0.9  # scrubbing: minimum fraction of the metric kept
     path: float = 0.8  # path: minimum fraction of the source's effect carried by the claimed path
     algorithm: float = 0.95  # algorithm: minimum agreement with the model
+    algorithm_tolerance: float = 0.01  # algorithm: at most this much below the task's own answer's agreement
     interchange: float = 0.9  # interchange: minimum interchange-intervention accuracy
     joint: float = 0.8  # joint test: share of the metric kept with every claim's intervention applied at once
     subspace: float = 0.9  # subspace: share of the component's effect kept with only the claimed span kept
     subspace_excluded: float = 0.8  # subspace: share of the component's effect lost with the span projected out
     subspace_factor: int = 4  # subspace: a span may have at most 1/subspace_factor of the component's dimensions
     bootstrap: int = 200  # bootstrap resamples for confidence intervals
+    max_description_bytes: int = 2048  # a hypothesis module's code, compressed, at most (harness.description)
     required: tuple[RequiredQuestion, ...] = ()  # questions a solving hypothesis must answer
 
 
@@ -334,7 +338,7 @@ def _read_grading(r: _Reader, top: _Reader) -> GradingSpec:
     if "attention_queries" in r.table:
         values["attention_queries"] = _pair(r, "attention_queries", int)
     for key, value in values.items():  # thresholds are shares in [0, 1]; counts are positive
-        if key in ("n", "random_circuits", "bootstrap") and value < 1:
+        if key in ("n", "random_circuits", "bootstrap", "max_description_bytes") and value < 1:
             raise r.fail(key, f"is {value}.", "Use a positive whole number.")
         if type(getattr(defaults, key)) is float and not 0.0 <= value <= 1.0:
             raise r.fail(key, f"is {value}, outside 0..1.", "Use a share between 0 and 1 (e.g. 0.9).")

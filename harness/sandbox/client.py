@@ -308,12 +308,9 @@ class IsolatedSubmission:
 
 def grade_isolated(path: Path | str, puzzle: Any = None, *, memory_bytes: int = 4 * GiB, import_timeout_s: float = 60,
                    call_timeout_s: float = 60, total_timeout_s: float = 600, **grade_kwargs: Any):
-    """grade() a submission module through an IsolatedSubmission; SubmissionError when the worker fails."""
-    from ..grader import grade
+    """grade() a submission module through an IsolatedSubmission with these limits (what grade(path) does)."""
+    from ..grading import grade
 
-    with IsolatedSubmission(path, memory_bytes=memory_bytes, import_timeout_s=import_timeout_s,
-                            call_timeout_s=call_timeout_s, total_timeout_s=total_timeout_s) as submission:
-        report = grade(submission.hypothesis(), puzzle=puzzle, call=submission.call, **grade_kwargs)
-        if submission.failure is not None:  # in case a grader swallowed it: a failed worker is never a score
-            raise submission.failure
-    return report
+    return grade(Path(path), puzzle=puzzle, **grade_kwargs,
+                 sandbox=dict(memory_bytes=memory_bytes, import_timeout_s=import_timeout_s,
+                              call_timeout_s=call_timeout_s, total_timeout_s=total_timeout_s))

@@ -109,8 +109,9 @@ def fatal(path: Path, error: str, step: Step, *, memory_bytes: int) -> Failure:
         if kind == "HypothesisError":  # load_hypothesis's own sentence names the file and the fix
             what = text.rstrip(".") if str(path) in text else f"{path} cannot be used: {text.rstrip('.')}"
             return Failure("import", what, "", stderr=False)
-        hint = (" The grading worker allows no writes outside its own folder, no reading of checkpoints, no programs, "
-                "no network." if kind == "PermissionError" else "")
+        hint = (" The grading worker allows no writes outside its own folder, no reading of checkpoints or of the "
+                "submission's own folder, no importing torch, TransformerLens or the harness's model and grading code, "
+                "no programs, no network." if kind == "PermissionError" else "")
         return Failure("import", f"{path} raised {kind} on import: {text.rstrip('.')}",
                        f"Fix the module so that importing it defines `hypothesis` without errors.{hint}", stderr=False)
     return Failure("worker", f"{path} failed {step}: {error}", "Fix the failing code.")

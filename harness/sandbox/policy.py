@@ -16,26 +16,59 @@ from __future__ import annotations
 
 import os
 
-PROTECTED_SUFFIXES = (".safetensors", ".pt", ".pth", ".bin")
+PROTECTED_SUFFIXES = (".safetensors", ".pt", ".pth", ".bin", ".held-out-key")  # checkpoints; the leaderboard's key
 
 
 # --- protected paths ---------------------------------------------------------------------------------------
 
-def _protected_paths() -> list[str]:
-    """Real paths the submission must not read: checkpoints in the puzzles folder and the repository, and .git."""
+def _protected_paths(submission: str | None = None) -> list[str]:
+    """Real paths the submission must not read: checkpoints in the puzzles folder and the repository, .git, and
+    every file of the submission's own folder (its module included: the worker has read it already), except the
+    harness and the puzzles where they lie inside that folder. A folder with more than MAX_FOLDER_FILES files is
+    refused (ValueError): the module belongs in a folder of its own."""
     from ..puzzle.registry import REPO_ROOT, puzzles_dir
 
+    skip = {".git", "__pycache__", "node_modules"}
+    public = {os.path.realpath(REPO_ROOT / "harness"), os.path.realpath(puzzles_dir())}
     found: set[str] = set()
     for top in (puzzles_dir(), REPO_ROOT):
         top = os.path.realpath(top)
         if os.path.isdir(os.path.join(top, ".git")):
             found.add(os.path.join(top, ".git"))
         for folder, dirs, files in os.walk(top):
-            dirs[:] = [d for d in dirs if d not in (".git", "__pycache__", "node_modules")
-                       and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg"))]
+            dirs[:] = [d for d in dirs if d not in skip and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg"))]
             found.update(os.path.realpath(os.path.join(folder, f)) for f in files
                          if f.lower().endswith(PROTECTED_SUFFIXES))
+    if submission is not None:
+        own: set[str] = {os.path.realpath(submission)}
+        for folder, dirs, files in os.walk(os.path.dirname(os.path.realpath(submission))):
+            dirs[:] = [d for d in dirs if d not in skip and os.path.realpath(os.path.join(folder, d)) not in public
+                       and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg"))]
+            own.update(os.path.realpath(os.path.join(folder, f)) for f in files)
+            if len(own) > MAX_FOLDER_FILES:
+                raise ValueError(f"the folder of {submission} holds more than {MAX_FOLDER_FILES:,} files, all of "
+                                 "which the grader hides from the submission; put the module in a folder of its own")
+        found |= own
     return sorted(found)
+
+
+# Modules a hypothesis may not import: the model (torch, TransformerLens, weights' formats, other frameworks) and the
+# harness's model, training and grading code. Of the harness, only what a hypothesis needs to describe itself and
+# read its puzzle's public data stays importable (ALLOWED_HARNESS; the worker imports these before its sandbox closes).
+FORBIDDEN_IMPORTS = ("torch", "transformer_lens", "safetensors", "datasets", "transformers", "huggingface_hub",
+                     "jax", "jaxlib", "haiku", "flax", "tracr", "tensorflow", "keras", "onnx", "onnxruntime", "pyvene")
+ALLOWED_HARNESS = ("harness", "harness.errors", "harness.hypothesis", "harness.wire", "harness.description",
+                   "harness.puzzle", "harness.puzzle.declaration", "harness.puzzle.registry", "harness.puzzle.data",
+                   "harness.sandbox", "harness.sandbox.worker", "harness.sandbox.protocol", "harness.sandbox.policy")
+MAX_FOLDER_FILES = 5000
+
+
+def forbidden_import(name: str) -> bool:
+    """Whether a hypothesis may not import module `name` (a top-level package listed above, or harness internals)."""
+    top = name.partition(".")[0]
+    if top == "harness":
+        return name not in ALLOWED_HARNESS
+    return top in FORBIDDEN_IMPORTS
 
 
 # --- Landlock (Linux >= 5.13), via raw syscalls ----------------------------------------------------------------
@@ -164,6 +197,11 @@ def _make_audit_hook(root: str, protected: list[str], private_fds: tuple[int, ..
     private_fds = _tuple(private_fds)
     own_pid = _getpid()
     devnull = os.devnull
+    forbidden_tops, allowed_harness, _partition = frozenset(FORBIDDEN_IMPORTS), frozenset(ALLOWED_HARNESS), str.partition
+
+    def forbidden(name: str) -> bool:  # forbidden_import, with its lists bound here (a submission cannot edit them)
+        top = _partition(name, ".")[0]
+        return name not in allowed_harness if top == "harness" else top in forbidden_tops
     banned = {
         "subprocess.Popen": "starting programs", "os.system": "starting programs", "os.exec": "starting programs",
         "os.posix_spawn": "starting programs", "os.spawn": "starting programs", "os.fork": "forking",
@@ -247,12 +285,19 @@ def _make_audit_hook(root: str, protected: list[str], private_fds: tuple[int, ..
 
     def refuse_read(real: str, shown) -> None:
         if _endswith(_lower(real), suffixes) or real in protected_t or _startswith(real, protected_dirs):
-            raise _Permission(f"reading {shown!r} is not allowed in the grading worker (model checkpoints and the "
-                              "repository's .git are off limits to submissions)")
+            raise _Permission(f"reading {shown!r} is not allowed in the grading worker (model checkpoints, the "
+                              "repository's .git and every file of the submission's own folder, its module included, "
+                              "are off limits: what a hypothesis knows must be written in its module's code)")
 
     def hook(event: str, args: tuple) -> None:
-        if event == "import" and args[0] == "_posixsubprocess":  # a fresh copy would bring fork_exec back
-            raise _Permission("importing _posixsubprocess again is not allowed in the grading worker")
+        if event == "import":
+            name = args[0] if _type(args[0]) is _str else ""
+            if name == "_posixsubprocess":  # a fresh copy would bring fork_exec back
+                raise _Permission("importing _posixsubprocess again is not allowed in the grading worker")
+            if forbidden(name):
+                raise _Permission(f"importing {name} is not allowed in the grading worker: a hypothesis may not run "
+                                  "or read the model (no torch, TransformerLens or harness model/grading code); "
+                                  "compute with numpy from the puzzle's public data (puzzle_data)")
         if event == "open":
             path, mode, flags = args[0], args[1], args[2]
             if _type(path) is _int:  # open(fd): fds were opened through this hook, except the protocol's

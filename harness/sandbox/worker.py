@@ -14,7 +14,11 @@ its own. Before the submission is imported the worker
     /dev/null), no reading the puzzles' checkpoints or the repository's .git, no executing programs, no TCP,
     no signals to processes outside the sandbox; when running as root it drops its capabilities;
   * installs an audit hook (sys.addaudithook) with the same policy for Python-level operations, plus no
-    subprocesses, fork, exec, kill of other processes, rlimit changes, gc object walks, or sockets of any kind.
+    subprocesses, fork, exec, kill of other processes, rlimit changes, gc object walks, or sockets of any kind;
+  * reads the submission's module once, then hides every file of its folder (the module included) and refuses
+    imports of torch, TransformerLens and the harness's model and grading code (policy.FORBIDDEN_IMPORTS): an
+    explanation must not contain the model, so a hypothesis runs with numpy and the puzzle's public data only. The
+    module runs from the text read, without its docstrings (harness.description).
 
 Under bubblewrap (harness.sandbox.process, --sandboxed) the worker also lives in its own PID and network namespaces with a
 minimal read-only file system, a size-capped working directory and a clean environment.
@@ -190,12 +194,22 @@ def main(argv: list[str] | None = None) -> int:
 
     faulthandler.enable(file=sys.stderr)
     channel = _Channel(fd_in, fd_out)
-    from ..hypothesis import load_hypothesis  # imported (with harness) before the sandbox closes
+    from .. import description  # noqa: F401 - imported (with harness) before the sandbox closes
+    from ..hypothesis import load_hypothesis
+    from ..puzzle import data  # noqa: F401 - puzzle_data's loader
 
     from .policy import _disarm_fork_exec, _drop_capabilities, _landlock, _make_audit_hook, _protected_paths
 
+    # the module is read once, here; after this the submission's folder (the module included) is off limits, and the
+    # module runs from this text without its docstrings (harness.description), so neither can carry data in
+    unreadable = None
+    try:
+        with open(path, encoding="utf-8") as handle:
+            source = handle.read()
+        protected = _protected_paths(path)
+    except Exception as exc:  # noqa: BLE001 - unreadable, not UTF-8, or a folder too full to hide: said after hello
+        unreadable, source, protected = exc, "", _protected_paths()
     root = os.path.realpath(os.getcwd())
-    protected = _protected_paths()
     sandbox = {"root": root, "protected": len(protected), "rlimit_as": memory, "rlimit_fsize": fsize,
                "rlimit_cpu": cpu, "rlimit_nproc": nproc if sandboxed else None, "bubblewrap": sandboxed}
     sandbox.update(_landlock(root, protected) if landlock else {"landlock": 0, "landlock_error": "disabled"})
@@ -207,7 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     channel.send({"op": "hello", "sandbox": sandbox})
 
     try:
-        hypothesis = load_hypothesis(path)
+        if unreadable is not None:
+            raise unreadable
+        hypothesis = load_hypothesis(path, source)
         spec, functions = describe(hypothesis)
     except Exception as exc:  # noqa: BLE001 - MemoryError included; SystemExit ends the process as it would
         channel.send({"ok": False, "fatal": True, "phase": "import", "error": _describe_error(exc)})

@@ -266,15 +266,17 @@ def test_a_report_shows_as_a_table_in_a_notebook(shipped):
 
 # --- the grader's own helpers ---------------------------------------------------------------------------------------
 
-def test_a_claims_random_generator_depends_on_its_fields_not_on_its_functions():
-    from harness.grading.grader import claim_content
+def test_a_claims_random_generator_depends_on_what_it_claims_not_on_its_functions_name_or_floats(rp):
+    from harness.grading.grader import claim_content, sample_space
     from harness.hypothesis import Subspace
 
-    same = claim_content(Scrubbing("L1H0", previous_token)), claim_content(Scrubbing("L1H0", lambda t: t))
-    assert same[0] == same[1] == {"kind": "scrubbing", "component": "L1H0", "name": "scrubbing"}
-    assert claim_content(Attention("L1H0", previous_position, queries=range(1, 3)))["queries"] == [1, 2]
-    a, b = (claim_content(Subspace("L1H0", np.eye(4)[rows])) for rows in ([0], [1]))
-    assert a["basis"] != b["basis"] and len(a["basis"]) == 64  # an array is identified by a hash of its numbers
+    space = sample_space(rp, 4242, 8)[0]
+    same = (claim_content(Scrubbing("L1H0", previous_token), space),
+            claim_content(Scrubbing("L1H0[0:10]", lambda t: t, name="another name"), space))
+    assert same[0] == same[1] == {"kind": "scrubbing", "component": [f"L1H0[{p}]" for p in sorted(range(10), key=str)]}
+    assert claim_content(Attention("L1H0", previous_position, queries=range(2, 0, -1)), space)["queries"] == [1, 2]
+    a, b = (claim_content(Subspace("L1H0", np.eye(4)[rows]), space) for rows in ([0], [1]))
+    assert a == b and "basis" not in a  # a basis's floats could be nudged to re-roll a near-threshold claim
 
 
 def test_the_grading_sample_is_fresh_rows_drawn_from_the_seed(shipped):
@@ -287,3 +289,16 @@ def test_the_grading_sample_is_fresh_rows_drawn_from_the_seed(shipped):
     assert tensors["tokens"].shape == (64, 10) and space.n_ctx == 10  # graded rows, then as many sources
     assert torch.equal(tensors["tokens"], again["tokens"]) and not torch.equal(tensors["tokens"], other["tokens"])
     assert not torch.equal(tensors["tokens"][:32], tensors["tokens"][32:])
+
+
+def test_renaming_or_respelling_a_claim_cannot_re_roll_its_random_draws(rp):
+    """A claim's random generator follows what it claims (kind, units, targets), not its free-text name or the
+    spelling of its components: a near-threshold claim cannot be pushed over by trying names."""
+    def graded(name: str, circuit: list[str]) -> list[tuple]:
+        report = grade(Hypothesis("rederive_position", [Circuit(circuit, name=name),
+                                                        Scrubbing("L1H0", previous_token, name=name)]), puzzle=rp)
+        return [(c.value, c.ci, c.details.get("random_faithfulness")) for c in report.claims]
+
+    first = graded("a", ["embed[0:9]", "L0H0[1:9]", "L1H0[1:10]"])
+    assert graded("another name entirely", ["embed[0:9]", "L0H0[1,2,3,4,5,6,7,8]", "L1H0[1:10]"]) == first
+    assert graded("a", ["embed[0:9]", "L0H0[1:9]", "L1H0[2:10]"]) != first  # a different claim draws anew

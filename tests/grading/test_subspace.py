@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from harness.grading import grade
-from harness.grading.subspace import orthonormal, random_bases
+from harness.grading.subspace import orthonormal, random_bases, row_space
 from harness.hypothesis import Circuit, Hypothesis, HypothesisError, Subspace
 from helpers import CIRCUIT, RP
 
@@ -104,3 +104,115 @@ def test_random_bases_are_orthonormal_distinct_and_reproducible():
         torch.testing.assert_close(b @ b.T, torch.eye(2), atol=1e-5, rtol=0)
     assert all(torch.equal(a, b) for a, b in zip(first, again))
     assert not torch.allclose(first[0], first[1])
+
+
+# --- the features form: the grader fits the span from features of the input ----------------------------------------
+
+ADD = "modular_addition_mlp"
+KEY = [10, 50, 35, 21, 37, 54, 17, 7, 8, 38]  # the frequencies modular_addition_mlp's embedding uses
+WRONG = [16, 20, 41, 6, 39, 52, 15, 5, 24, 48]  # the ten ranked just after them
+
+
+def fourier(frequencies: list[int]):
+    """cos and sin of 2π f x / 113 of the token x at each position, for each f: [batch, pos, 2 × frequencies]."""
+    w = 2 * np.pi * np.asarray(frequencies) / 113
+    return lambda tokens: np.concatenate([np.cos(tokens[..., None] * w), np.sin(tokens[..., None] * w)], -1)
+
+
+def projector(rows) -> np.ndarray:
+    rows = np.asarray(rows, dtype=np.float64)
+    return rows.T @ rows
+
+
+@pytest.fixture(scope="module")
+def addition_forms(shipped):
+    """modular_addition_mlp's embedding claimed three ways in one grade — the key frequencies' span as the literal
+    basis its reference used to carry (the Fourier components of W_E, read off the weights), as features of those
+    frequencies, and as features of the wrong ones — with the span the grader fitted for each features claim."""
+    import harness.grading.subspace as subspace
+
+    puzzle = shipped(ADD)
+    x = np.arange(113)
+    waves = np.stack([g(2 * np.pi * f * x / 113) for f in KEY for g in (np.cos, np.sin)])
+    basis = waves @ puzzle.model.embed.weight.detach().double().numpy()
+    fitted, original = [], subspace.fitted_span
+
+    def spy(*args, **kwargs):
+        out = original(*args, **kwargs)
+        fitted.append(out[0])
+        return out
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(subspace, "fitted_span", spy)
+        report = grade(Hypothesis(ADD, [Subspace("embed", basis), Subspace("embed", features=fourier(KEY)),
+                                        Subspace("embed", features=fourier(WRONG))]), puzzle=puzzle)
+    return basis, fitted, report
+
+
+def test_features_of_the_key_frequencies_fit_the_span_the_literal_basis_gave(addition_forms):
+    basis, fitted, report = addition_forms
+    literal, features, _ = report.claims
+    assert len(fitted) == 2 and tuple(fitted[0].shape) == (20, 128)
+    assert np.abs(projector(fitted[0]) - projector(row_space(basis))).max() < 1e-5  # the same span
+    assert literal.details["form"] == "basis" and "r2" not in literal.details
+    assert features.details["form"] == "features" and features.details["k"] == 20 and features.details["f"] == 20
+    assert 0.5 < features.details["r2"] < 1 and f"R² = {features.details['r2']:.3f}" in features.message
+    assert "k = 20 dimensions" in features.message
+    for key in ("restricted", "excluded"):
+        assert abs(literal.details[key] - features.details[key]) < 1e-3, key
+    assert literal.verdict == features.verdict == "pass", features.message
+
+
+def test_features_of_the_wrong_frequencies_fail(addition_forms):
+    _, fitted, report = addition_forms
+    wrong = report.claims[2]
+    overlap = np.trace(projector(fitted[1]) @ projector(fitted[0])) / 20  # mean squared cosine of their angles
+    assert overlap < 0.1  # another span (0.04 here), of the same size
+    assert wrong.details["k"] == 20 and wrong.verdict == "fail"
+    assert {"subspace.restricted", "subspace.excluded"} <= set(wrong.failures), wrong.message
+
+
+def _int_tokens(tokens):
+    return tokens[..., None]
+
+
+@pytest.mark.parametrize("features, words", [
+    (lambda t: t.astype(float), "returned shape (16, 10) and dtype float64; return floats of shape [16, 10, f]"),
+    (lambda t: np.zeros(t.shape + (0,)), "features returned shape (16, 10, 0)"),
+    (lambda t: np.ones((len(t) + 1, t.shape[1], 2)), "features returned shape (17, 10, 2)"),
+    (_int_tokens, "features returned shape (16, 10, 1) and dtype int64; return floats"),
+    (lambda t: np.full(t.shape + (2,), np.nan), "values that are not finite"),
+    (lambda t: np.ones(t.shape + (3,)), "its 3 feature(s) are constant over the source sample"),
+])
+def test_bad_features_are_a_sentence_naming_the_claim(rp, features, words):
+    with pytest.raises(HypothesisError) as exc:
+        grade(Hypothesis(RP, [Circuit(CIRCUIT), Subspace("L1H0", features=features)]), puzzle=rp, n=16)
+    message = str(exc.value)
+    assert message.startswith("Subspace claim 1: ") and words in message and message.endswith("."), message
+
+
+def test_the_fit_uses_the_source_rows_only(rp):
+    """The span depends on the source half of the grading sample alone: features that change on the graded rows
+    change the fit's R² there, never the span; the same change on the source rows moves the span."""
+    from harness.grading import Context, prepare_sample
+    from harness.grading.context import positions_mask
+    from harness.grading.subspace import fitted_span
+
+    sample = prepare_sample(rp, 5, 64)
+    graded, source = sample.batch["tokens"].numpy(), sample.source_batch["tokens"].numpy()
+    assert not np.array_equal(graded, source)
+    honest = fourier([1, 2, 3])  # 6 features: they explain some of the embedding (R² ≈ 0.08 on these rows)
+    noise = np.random.default_rng(0).standard_normal(graded.shape + (6,))
+
+    def fit(changed_on: np.ndarray | None):
+        def features(tokens):
+            return noise if changed_on is not None and np.array_equal(tokens, changed_on) else honest(tokens)
+        ctx = Context(sample=sample, spec=rp.declaration.grading, ablation="mean",
+                      call=lambda index, field, args: features(*args), task_metric="cross_entropy", d_vocab_out=0)
+        comp = sample.space.parse("embed")
+        d = int(sample.base.activation(comp).shape[-1])
+        return fitted_span(ctx, 0, comp, positions_mask(sample.space.n_ctx, comp), d)
+
+    (span, fit), (same_span, other_fit), (moved_span, _) = fit(None), fit(graded), fit(source)
+    assert torch.equal(span, same_span) and fit["r2"] > 0.05 > 0 > other_fit["r2"]
+    assert span.shape[0] == 6 and not (span.shape == moved_span.shape and torch.allclose(span, moved_span, atol=1e-3))

@@ -47,6 +47,10 @@ BAD_REDERIVE = {
     "path target without input": (Hypothesis(puzzle="rederive_position", claims=[PathClaim("L0H0", "L1H0")]),
                                   ["'L1H0'", "L1H0.q"]),
     "path target unknown": (Hypothesis(puzzle="rederive_position", claims=[PathClaim("embed", "L3H0.v")]), ["'L3H0.v'"]),
+    "subspace features on an unknown head": (Hypothesis(puzzle="rederive_position", claims=[
+        Subspace("L2H0", features=previous_token)]), ["'L2H0'", "does not exist"]),
+    "subspace with a basis and features": (Hypothesis(puzzle="rederive_position", claims=[
+        Subspace("L1H0", np.eye(128)[:4], features=previous_token)]), ["Claim 0 (subspace) gives basis and features"]),
     "path source with input": (Hypothesis(puzzle="rederive_position", claims=[PathClaim("L0H0.q", "L1H0.k")]),
                                ["'L0H0.q'"]),
 }
@@ -70,7 +74,8 @@ def test_named_components_are_the_fields_that_name_components():
     assert named_components(Circuit(["embed", "L0H0[1]"])) == ["embed", "L0H0[1]"]
     assert named_components(PathClaim("L0H0", "L1H0.qk")) == ["L0H0"]  # the target is checked as a target
     assert [named_components(c) for c in (Attention("L1H0", f), Scrubbing("L1H0", f), Interchange("L1H0", f, copy_source),
-                                          Subspace("L1H0", np.eye(4)[:1]))] == [["L1H0"]] * 4
+                                          Subspace("L1H0", np.eye(4)[:1]), Subspace("L1H0", features=f))] \
+        == [["L1H0"]] * 5
     assert named_components(Algorithm(f)) == []
 
 

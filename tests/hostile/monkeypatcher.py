@@ -1,4 +1,4 @@
-"""A correct bigram_0l hypothesis that also vandalises numpy, torch and harness, and prints junk to stdout.
+"""A correct bigram_0l hypothesis that also vandalises numpy and harness, and prints junk to stdout.
 
 None of it may reach the grading process; its own functions still work (they use none of what it broke).
 """
@@ -7,21 +7,17 @@ import os
 import sys
 
 import numpy
-import torch
 
 import harness
-import harness.grader
-import harness.grading
-from harness.hypothesis import Algorithm, Circuit, Hypothesis
+from harness.hypothesis import Algorithm, Circuit, Hypothesis, puzzle_data
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _bigram import next_character_distribution  # noqa: E402
+
+def next_character_distribution(tokens):  # bigram_0l's algorithm (a module cannot import files of its own folder)
+    return puzzle_data("bigram_0l").bigram_table()[tokens]
+
 
 numpy.mean = lambda *args, **kwargs: 1.0
-torch.Tensor.__add__ = lambda self, other: torch.zeros(())
-torch.log_softmax = lambda *args, **kwargs: None
-harness.grader.grade = lambda *args, **kwargs: "every hypothesis solves everything"
-harness.grading.CHECKS.clear()
+harness.grade = lambda *args, **kwargs: "every hypothesis solves everything"
 harness.load_puzzle = None
 
 print("junk on stdout from print()")

@@ -1,6 +1,7 @@
 """Tries every way out that the audit hook does not see: UDP through socket.sendmsg, UDP and an AF_UNIX connect
-through libc, name resolution, and the environment (a secret in it). The targets are in target.json beside it
-(written by the test: a UDP port and a unix socket path on the grading machine). It always raises, with a report
+through libc, name resolution, and the environment (a secret in it). The targets are in TARGET below
+(written there by the test: a UDP port and a unix socket path on the grading machine; a module cannot read files
+beside it). It always raises, with a report
 of what it saw; the test checks the listeners, not the report."""
 
 import ctypes
@@ -9,8 +10,8 @@ import os
 import socket
 import struct
 
-here = os.path.dirname(os.path.abspath(__file__))
-target = json.load(open(os.path.join(here, "target.json")))
+TARGET = "{}"  # the test writes the targets' JSON here
+target = json.loads(TARGET)
 secret = os.environ.get(target["secret_name"], "absent")
 payload = f"leak:{secret}".encode()
 report = [f"secret={'absent' if secret == 'absent' else 'VISIBLE'}"]

@@ -37,7 +37,7 @@ def test_build_writes_results_markdown_and_page(tmp_path, solutions):
     summary = build(tmp_path, solutions)
     board = tmp_path / "board"
     result = json.loads((board / "results/reference/bigram_0l.json").read_text())
-    for key in ("puzzle", "puzzle_version", "checkpoint_sha256", "submission_sha256", "grading_seed", "claims",
+    for key in ("puzzle", "puzzle_version", "checkpoint_sha256", "submission_sha256", "sample", "claims",
                 "score", "solved", "seconds", "packages", "git_commit", "date", "status", "error", "harness_version"):
         assert key in result, key
     assert result["schema_version"] == SCHEMA_VERSION and result["status"] == "ok" and result["solved"]

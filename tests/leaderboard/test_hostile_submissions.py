@@ -31,8 +31,8 @@ needs_bubblewrap = pytest.mark.skipif(bubblewrap_problem() is not None,
 
 
 def add_solver(root: Path, folder: str | bytes, module: str | None, toml: str | None = None,
-               helpers: tuple[str, ...] = ("_bigram.py",), puzzle: str = PUZZLE) -> Path:
-    """solutions/<folder>/ with tests/hostile/<module> as <puzzle>.py, its helpers and a submission.toml."""
+               helpers: tuple[str, ...] = (), puzzle: str = PUZZLE) -> Path:
+    """solutions/<folder>/ with tests/hostile/<module> as <puzzle>.py, any helper files and a submission.toml."""
     path = Path(os.fsdecode(os.path.join(os.fsencode(root), os.fsencode(folder))))
     os.makedirs(os.fsencode(path), exist_ok=True)
     if module is not None:
@@ -129,11 +129,17 @@ def listeners(tmp_path, monkeypatch):
     unix.close()
 
 
+def aim(module: Path, listeners: dict) -> None:
+    """Write the listeners' addresses into a copy of network_spy.py (a module cannot read files beside it)."""
+    targets = json.dumps({k: v for k, v in listeners.items() if k not in ("udp", "unix")})
+    module.write_text(module.read_text().replace('TARGET = "{}"', f"TARGET = {targets!r}"))
+
+
 @needs_bubblewrap
 def test_no_network_and_no_inherited_environment(tmp_path, listeners):
     root = tmp_path / "solutions"
     folder = add_solver(root, "spy", "network_spy.py", helpers=())
-    (folder / "target.json").write_text(json.dumps({k: v for k, v in listeners.items() if k not in ("udp", "unix")}))
+    aim(folder / f"{PUZZLE}.py", listeners)
     summary = build(tmp_path, root)
     result = row(summary, "spy")
     assert result.status == "error" and "network report" in result.error, result.error
@@ -228,14 +234,19 @@ def test_masquerading_as_a_baseline_is_refused(tmp_path):
     assert first.method != "baseline" and not second.display_name.lower().startswith("baseline")
 
 
-def test_changing_a_helper_module_regrades(tmp_path):
+def test_a_module_cannot_read_its_folder_and_changing_any_file_there_regrades(tmp_path):
+    """A hypothesis is one module: a helper module or data file beside it cannot be read (what it knows must be in
+    its own code, where the description length counts it), and the result's identity covers every file there."""
     root = tmp_path / "solutions"
-    folder = add_solver(root, "helper", "stale_helper.py", helpers=())
-    shutil.copy(HOSTILE / "_bigram.py", folder / "_impl.py")
-    assert row(build(tmp_path, root), "helper").status == "ok"
-    (folder / "_impl.py").write_text("raise ImportError('broken helper')\n")
+    folder = add_solver(root, "helper", "stale_helper.py")
+    (folder / "_impl.py").write_text((HOSTILE / "monkeypatcher.py").read_text())  # any module: it cannot be imported
+    first = row(build(tmp_path, root), "helper")
+    assert first.status == "error" and first.error_source == "submission", first.error
+    assert "_impl.py" in first.error and "own folder" in first.error, first.error
     again = build(tmp_path, root)
-    assert again["graded"] == 1 and row(again, "helper").status == "error"
+    assert again["graded"] == 0  # the submission's own error is reused while nothing changes
+    (folder / "notes.txt").write_text("a change to any file of the folder")
+    assert build(tmp_path, root)["graded"] == 1
 
 
 def test_display_names_and_links_are_checked(tmp_path):
@@ -364,7 +375,7 @@ def test_all_hostile_submissions_at_once_leave_the_rest_identical(tmp_path, list
         add_solver(root, folder, module)
     add_solver(root, "surrogate", "surrogate_error.py", helpers=())
     spy = add_solver(root, "spy", "network_spy.py", helpers=())
-    (spy / "target.json").write_text(json.dumps({k: v for k, v in listeners.items() if k not in ("udp", "unix")}))
+    aim(spy / f"{PUZZLE}.py", listeners)
     add_plain(root, "index.json")
     add_plain(root, "baseline-empty")
     add_plain(root, "fakebase", toml='display_name = "Baseline: empty hypothesis"\nmethod = "baseline"\n')

@@ -30,7 +30,7 @@ def test_the_identity_is_the_checkpoint_read_the_puzzle_version_the_seed_and_the
     identity = job().identity()
     on_disk = hashlib.sha256((decl.folder / decl.checkpoint.file).read_bytes()).hexdigest()
     assert identity.checkpoint_sha256 == on_disk == checkpoint_sha(decl)
-    assert (identity.puzzle_version, identity.grading_seed) == (decl.version, decl.grading.seed)
+    assert (identity.puzzle_version, identity.sample) == (decl.version, f"public seed {decl.grading.seed}")
     assert (identity.submission_sha256, identity.harness_version) == ("ab" * 32, __version__)
     assert job(submission_sha256="cd" * 32).identity() != identity
 
@@ -77,3 +77,4 @@ def test_the_time_budget_stops_work_that_runs_over_and_restores_the_alarm():
     assert signal.getsignal(signal.SIGALRM) is before and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     with _time_budget(None, "no budget"):
         time.sleep(0.01)
+

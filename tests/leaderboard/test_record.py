@@ -37,7 +37,7 @@ def test_every_result_file_reads_back_unchanged(path):
     assert ResultRecord.from_dict(record.to_dict()) == record or record.to_dict() == ResultRecord.from_dict(
         record.to_dict()).to_dict()  # NaN != NaN: compare the written form
     assert record.identity == Identity(record.puzzle_version, record.checkpoint_sha256, record.submission_sha256,
-                                       record.harness_version, record.grading_seed)
+                                       record.harness_version, record.sample)
 
 
 @pytest.mark.parametrize("edit, field", [

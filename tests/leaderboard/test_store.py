@@ -27,7 +27,7 @@ def test_store_treats_a_file_off_the_schema_as_absent(tmp_path):
     path = store.write(record)
     assert store.verified(record.solver, record.puzzle) == record
     assert store.reusable(record.solver, record.puzzle, record.identity) == record
-    other = Identity(**{**vars(record.identity), "grading_seed": record.grading_seed + 1})
+    other = Identity(**{**vars(record.identity), "sample": "held-out 0123456789abcdef"})
     assert store.reusable(record.solver, record.puzzle, other) is None
     data = json.loads(path.read_text())
     data["score"] = "high"

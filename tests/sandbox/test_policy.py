@@ -76,3 +76,36 @@ def test_ordinary_events_and_signals_to_itself_pass(hook):
     hook, _ = hook
     assert hook("os.kill", (os.getpid(), 0)) is None and hook("os.kill", (0, 0)) is None
     assert hook("import", ("json",)) is None and hook("exec", (None,)) is None
+
+
+def test_the_submissions_own_folder_is_protected_but_not_the_harness_or_the_puzzles(tmp_path):
+    (tmp_path / "sub").mkdir()
+    module, data = tmp_path / "sub" / "h.py", tmp_path / "sub" / "deep" / "table.npy"
+    module.write_text("x = 1\n")
+    data.parent.mkdir()
+    data.write_bytes(b"\x93NUMPY")
+    protected = _protected_paths(str(module))
+    assert os.path.realpath(module) in protected and os.path.realpath(data) in protected
+    beside_harness = _protected_paths(str(REPO_ROOT / "my_hypothesis.py"))  # a module in the checkout's root
+    assert not any(p.startswith(os.path.realpath(REPO_ROOT / "harness") + "/") for p in beside_harness)
+    assert not any(p.startswith(os.path.realpath(puzzles_dir()) + "/") and not p.endswith(".safetensors")
+                   for p in beside_harness)
+
+
+def test_imports_of_the_model_and_the_grading_code_are_refused(hook):
+    hook, _ = hook
+    for name in ("torch", "torch.nn", "transformer_lens", "safetensors.numpy", "jax", "harness.grading",
+                 "harness.grading.attention", "harness.puzzle.models", "harness.puzzle.facade", "harness.grader",
+                 "harness.puzzle.training", "harness.sandbox.client", "harness.leaderboard"):
+        assert "is not allowed" in refused(hook, "import", name, None, [], [], [])
+    for name in ("numpy", "numpy.linalg", "math", "harness", "harness.hypothesis", "harness.puzzle.data"):
+        assert hook("import", (name, None, [], [], [])) is None
+
+
+def test_the_import_lists_cannot_be_edited_after_the_hook_is_made(hook, monkeypatch):
+    import harness.sandbox.policy as policy
+
+    hook, _ = hook
+    monkeypatch.setattr(policy, "FORBIDDEN_IMPORTS", ())
+    monkeypatch.setattr(policy, "forbidden_import", lambda name: False)
+    assert "is not allowed" in refused(hook, "import", "torch", None, [], [], [])

@@ -3,7 +3,9 @@
 Where the embedding is effectively low-rank, its top principal directions contain whatever span the MLP reads, so
 the restricted and excluded checks pass without any understanding (no Fourier analysis, no frequency named). A span
 alone says where information lies, not what it is: without a variable tested in it the claim explains nothing, and
-the required question (what the span carries) stays unanswered.
+the required question (what the span carries) stays unanswered. And the basis is read off the model's own
+activations and pasted here as a literal: the module's description length (about 10 KB, compressed) is far over the
+puzzle's budget, so it also fails `description` (grader v3: an explanation must not contain the model).
 """
 
 import base64
@@ -12,7 +14,7 @@ import numpy as np
 
 from harness.hypothesis import Hypothesis, Subspace
 
-EXPECTED_FAILURES = ["required"]
+EXPECTED_FAILURES = ["required", "description"]
 
 # Top 20 right singular vectors of the centred W_E (float32), computed offline.
 TOP_PCS = np.frombuffer(base64.b64decode("""

@@ -1,6 +1,7 @@
 """Gaming decoy: "the embedding matters through this subspace", with the subspace being the whole space.
 
-The identity basis spans all 128 dimensions of the embedding: keeping it keeps everything, removing it removes
+The features are the token itself (one-hot): the span the grader fits from them is everything the embedding writes
+(every row of W_E, over a hundred of its 128 dimensions). Keeping it keeps everything, removing it removes
 everything, and patching it from a source swaps the whole number — true of any model, so the grader marks it
 vacuous (`subspace.size`: more than a quarter of d_model) and the embedding question stays unanswered. The other
 claims are true (the reference's), so only the subspace question is missing.
@@ -37,7 +38,8 @@ def answer(base, c):
 
 hypothesis = Hypothesis(puzzle="modular_subtraction", claims=[
     Circuit(["embed[0,1]", "pos_embed[0,1]", "L0H0[2]", "L0H1[2]", "MLP0[2]"]),
-    Subspace("embed[0]", np.eye(128), variable=lambda t: t[:, 0], predict=with_a, name="the whole embedding"),
+    Subspace("embed[0]", features=lambda t: np.eye(114)[t], variable=lambda t: t[:, 0], predict=with_a,
+             name="the whole embedding"),
     Attention("L0H0", key_on(0)),
     Attention("L0H1", key_on(1)),
     Interchange("MLP0[2]", lambda t: (t[:, 0] - t[:, 1]) % P, answer),
