@@ -84,6 +84,7 @@ from harness.hypothesis import load_hypothesis, module_attribute  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 REFERENCES = sorted((REPO / "solutions" / "reference").glob("*.py"))
 DECOYS = sorted(Path(__file__).parent.glob("*/decoys/*.py"))
+VARIANTS = sorted(Path(__file__).parent.glob("*/variants/*.py"))  # true mechanisms phrased otherwise: each must solve
 
 
 def _needs_weights(name: str) -> None:
@@ -93,22 +94,30 @@ def _needs_weights(name: str) -> None:
 
 
 @pytest.mark.parametrize("path", REFERENCES, ids=lambda p: f"{p.stem}/reference")
-def test_reference_solves(path, load):
+def test_reference_solves(path, load, sample):
     name = load_hypothesis(path).puzzle
     _needs_weights(name)
-    report = grade(path, puzzle=load(name))
+    report = grade(path, puzzle=load(name), sample=sample(name))
     assert report.solved, "\n".join(report.failures)
     assert report.score == 1.0
 
 
+@pytest.mark.parametrize("path", VARIANTS, ids=lambda p: f"{p.parent.parent.name}/variants/{p.name}")
+def test_true_variant_solves(path, load, sample):
+    name = path.parent.parent.name
+    report = grade(path, puzzle=load(name), sample=sample(name))
+    assert report.solved, "\n".join(report.failures)
+
+
 @pytest.mark.parametrize("path", DECOYS, ids=lambda p: f"{p.parent.parent.name}/decoys/{p.name}")
-def test_decoy_fails(path, load):
+def test_decoy_fails(path, load, sample):
     name = path.parent.parent.name
     _needs_weights(name)
     expected = module_attribute(path, "EXPECTED_FAILURES")
     assert expected, f"{path} must list EXPECTED_FAILURES: the checks it is written to fail"
     try:
-        report = grade(path, puzzle=load(name))
+        drawn = sample(name, sampled=True)  # [grading] n rows even where grade() takes every input (conftest.py)
+        report = grade(path, puzzle=load(name), sample=drawn, n=drawn.n)
     except SubmissionError as exc:  # the worker refused what the module does on import (e.g. import torch)
         assert exc.reason == "import" and "not allowed in the grading worker" in str(exc), str(exc)
         failed = {"isolation"}

@@ -104,3 +104,20 @@ def _shipped_puzzle(name: str):
 def shipped():
     """shipped(name) -> the puzzle with its shipped checkpoint, loaded once per session; do not modify it."""
     return _shipped_puzzle
+
+
+@functools.lru_cache(maxsize=None)
+def _shipped_sample(name: str):
+    from harness.grader import prepare_sample
+    from harness.grading.grader import exhaustive_n
+
+    puzzle = _shipped_puzzle(name)
+    spec = puzzle.declaration.grading
+    return prepare_sample(puzzle, spec.seed, exhaustive_n(puzzle) or spec.n)
+
+
+@pytest.fixture(scope="session")
+def shipped_sample():
+    """shipped_sample(name) -> the grading sample of shipped(name) at its declared seed and size, prepared once per
+    session (pass it with puzzle=shipped(name) to grade(); do not modify it)."""
+    return _shipped_sample

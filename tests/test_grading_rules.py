@@ -77,12 +77,12 @@ def test_malformed_claim_objects_are_a_sentence_and_exit_code_2(tmp_path, capsys
                                   "min_of_two_ints", "majority_element", "sort_fixed_len_list", "permute_lists",
                                   "modular_addition_mlp", "modular_subtraction", "opposite_adjective_toy", "induction_2l"])
 @pytest.mark.parametrize("kind", ["baseline-finder-label", "baseline-finder-tautologies"])
-def test_gaming_baselines_solve_nothing(name, kind):
+def test_gaming_baselines_solve_nothing(shipped, shipped_sample, name, kind):
     from harness.leaderboard.baselines import baseline_hypothesis
 
-    puzzle = harness.load_puzzle(name)
+    puzzle = shipped(name)
     seed = puzzle.declaration.grading.seed
-    report = grade(baseline_hypothesis(kind, puzzle, seed, None), puzzle=puzzle)
+    report = grade(baseline_hypothesis(kind, puzzle, seed, None), puzzle=puzzle, sample=shipped_sample(name))
     assert not report.solved and report.score < 0.5, (report.score, report.failures)
 
 

@@ -169,4 +169,5 @@ def check(ctx: Context, index: int, claim: Attention) -> ClaimResult:
     return result(ctx, index, "attention", claim.name, value, threshold, failures, message, explains=[head.base], ci=ci,
                   details={"mass": m, "chance": c, "extra_queries_value": extra_value, "intervention_kept": kept,
                            "queries_held": held, "queries_judged": judged,
-                           "head_effect": effect, "intervention_tested": testable})
+                           "head_effect": effect, "intervention_tested": testable,
+                           "query_positions": [int(q) for q in np.flatnonzero(queries.any(0))]})

@@ -116,10 +116,24 @@ class Context:
     rng: np.random.Generator = None
     generator: torch.Generator = None
     offered: dict[int, list] = field(default_factory=dict)  # claim index -> its edits, for the joint test
+    # edits every run applies first, e.g. a component's redundant partners ablated (harness.grading.visibility); the
+    # model they leave is then the claim's baseline: m_clean() and top1_rows() are measured against it
+    background: tuple = ()
+    _baseline: dict = field(default_factory=dict, repr=False)
 
     def offer(self, index: int, edits: list) -> None:
         """Record the intervention this claim stands for; the joint test applies those of passing claims."""
         self.offered[index] = list(edits)
+
+    def within(self, edits: list) -> "Context":
+        """This context with `edits` applied in every run (and the model they leave as the baseline)."""
+        return replace(self, background=tuple(edits), _baseline={})
+
+    def _background_run(self) -> dict[str, np.ndarray]:
+        if not self._baseline:
+            (both,) = self.base.run([list(self.background)], _MetricAndTop1(self.metric))
+            self._baseline.update(metric=to_np(both[:, 0]), top1=both[:, 1:].long().numpy())
+        return self._baseline
 
     def for_claim(self, content: Any) -> "Context":
         s = content_seed(self.sample.seed, content)
@@ -151,13 +165,15 @@ class Context:
         return self.sample.task_mask.numpy()
 
     def m_clean(self) -> np.ndarray:
-        return to_np(self.sample.m_clean)
+        """Per-row metric of the model (with the background edits, where there are)."""
+        return self._background_run()["metric"] if self.background else to_np(self.sample.m_clean)
 
     def top1_rows(self, logits: torch.Tensor) -> np.ndarray:
-        """Per row, the share of task positions where the top token is the unedited model's (1.0 when clean).
-        Unlike the metric, it does not reward hedging: a 50/50 mix of the right and a wrong token scores 0 or 1,
-        not most of the way."""
-        same = (logits.argmax(-1) == self.base.clean_logits.argmax(-1)).numpy() & self.task_mask
+        """Per row, the share of task positions where the top token is the unedited model's (1.0 when clean; with
+        background edits, the model they leave). Unlike the metric, it does not reward hedging: a 50/50 mix of the
+        right and a wrong token scores 0 or 1, not most of the way."""
+        clean = self._background_run()["top1"] if self.background else self.base.clean_logits.argmax(-1).numpy()
+        same = (logits.argmax(-1).numpy() == clean) & self.task_mask
         return same.sum(-1) / np.maximum(1, self.task_mask.sum(-1))
 
     def m_empty(self, ablation: str | None = None) -> np.ndarray:
@@ -175,6 +191,8 @@ class Context:
         return self.base.head(rows), self.sample.metric_rows(rows)
 
     def runs(self, variants: list[list], reduce=None) -> list[np.ndarray]:
+        if self.background:
+            variants = [list(self.background) + list(edits) for edits in variants]
         return [to_np(m) if reduce is None else m for m in self.base.run(variants, reduce or self.metric)]
 
     def bootstrap(self, fn: Callable[[np.ndarray], Any], n: int | None = None) -> tuple[float, float]:
@@ -192,6 +210,19 @@ class Context:
         if not len(values):
             return (float("nan"), float("nan"))
         return (float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5)))
+
+
+class _MetricAndTop1:
+    """A row-wise reduce for Sample.run: per row, the metric, then the top token at each position ([rows, 1 + pos])."""
+
+    def __init__(self, metric) -> None:
+        self.metric = metric
+
+    def __call__(self, logits: torch.Tensor) -> torch.Tensor:
+        return torch.cat([self.metric(logits).double()[:, None], logits.argmax(-1).double()], dim=1)
+
+    def rows(self, part: slice) -> "_MetricAndTop1":
+        return _MetricAndTop1(self.metric.rows(part))
 
 
 def to_np(t: torch.Tensor) -> np.ndarray:

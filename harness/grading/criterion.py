@@ -6,7 +6,8 @@ A hypothesis SOLVES a puzzle when
   * every component of that circuit other than the input embeddings is explained by a passing, non-vacuous
     role claim about it (attention, scrubbing, interchange, or a path claim whose *source* it is);
   * none of its claims fails (a vacuous claim does not fail, but earns and explains nothing);
-  * every required question is answered by a passing claim of the named kind about the named component;
+  * every required question is answered by a passing claim of the named kind about the named component, at the
+    positions and in the form it names (harness.grading.required);
   * (a hypothesis graded from its file) the module's description length is within the puzzle's budget
     (`[grading] max_description_bytes`, harness.description): an explanation must not contain the model.
 
@@ -24,16 +25,10 @@ from __future__ import annotations
 from ..description import budget_failure
 from ..puzzle.declaration import GradingSpec
 from .context import ClaimResult
+from .required import answers, wanted
 
 CIRCUIT_CHECKS = ("circuit.faithfulness", "circuit.minimality", "circuit.baseline", "joint")
 INPUTS = ("embed", "pos_embed")
-
-
-def about(result: ClaimResult) -> str | None:
-    """The component a passing claim is about ("output" for algorithm claims)."""
-    if result.kind == "algorithm":
-        return "output"
-    return result.explains[0] if result.explains else None
 
 
 def decide(spec: GradingSpec, results: list[ClaimResult], joint: ClaimResult | None, best: ClaimResult | None,
@@ -75,11 +70,10 @@ def decide(spec: GradingSpec, results: list[ClaimResult], joint: ClaimResult | N
     parts["claims"] = (len(counted) - len(failing)) / len(counted) if counted else 0.0
     answered = 0
     for question in spec.required:
-        ok = any(r.verdict == "pass" and r.kind in question.kinds and about(r) in question.components for r in results)
+        ok = any(answers(question, r) for r in results)
         answered += ok
         if not ok:
-            failures.append(f"Required question unanswered: {question.question} (a passing {' / '.join(question.kinds)} "
-                            f"claim about {' or '.join(question.components)}).")
+            failures.append(f"Required question unanswered: {question.question} ({wanted(question)}).")
     parts["required"] = answered / len(spec.required) if spec.required else float(len(counted) > len(failing))
     score = sum(parts.values()) / len(parts)
     solved = not failures and score == 1.0

@@ -21,6 +21,8 @@ from .context import CallFn, ClaimResult, Context, GradingSample, RowMetric, res
 from .criterion import decide
 from .sample import ABLATIONS, Sample
 from .validation import validate
+from .required import scope
+from .visibility import grade_visible
 
 
 @dataclass
@@ -224,9 +226,11 @@ def grade(hypothesis: Hypothesis | Path | str, *, puzzle=None, seed: int | None 
     results: list[ClaimResult] = []
     claim_edits = ctx.offered
     for index, claim in enumerate(hypothesis.claims):
-        claim_ctx = ctx.for_claim(claim_content(claim, sample.space))
+        content = claim_content(claim, sample.space)
+        claim_ctx = ctx.for_claim(content)
         try:
-            results.append(CHECKS[claim.kind](claim_ctx, index, claim))
+            results.append(grade_visible(CHECKS[claim.kind], ctx, content, index, claim))
+            results[-1].details["scope"] = scope(claim, results[-1], sample.space)
         except (HypothesisError, SubmissionError):
             raise
         except Exception as exc:  # noqa: BLE001 - a solver's function failed on the grader's inputs

@@ -16,6 +16,7 @@ METRICS = ("cross_entropy", "kl_to_reference", "logit_diff")
 DIFFICULTIES = ("easy", "medium", "hard")
 ABLATIONS = ("mean", "resample", "zero", "global_mean", "global_resample")  # implemented in harness.grading.sample
 
+from .questions import REQUIRED_FORMS, RequiredQuestion, read_required  # noqa: F401 - part of this module's surface
 
 @dataclass(frozen=True)
 class ModelSpec:
@@ -71,17 +72,6 @@ class TrainingSpec:
     warmup_steps: int = 0  # linear learning-rate warm-up
     schedule: str = "constant"  # learning rate after warm-up: "constant" or "cosine" (decays to 10%)
     frozen_at_zero: tuple[str, ...] = ()  # parameter-name globs set to zero and never trained
-
-
-@dataclass(frozen=True)
-class RequiredQuestion:
-    question: str  # shown to solvers, e.g. "How does the model derive position?"
-    components: tuple[str, ...]  # the answer must be about one of these (base names, or "output" for algorithm claims)
-    kinds: tuple[str, ...]  # claim kinds that count as an answer, e.g. ("scrubbing", "path")
-
-    @property
-    def component(self) -> str:
-        return " or ".join(self.components)
 
 
 @dataclass(frozen=True)
@@ -345,17 +335,7 @@ def _read_grading(r: _Reader, top: _Reader) -> GradingSpec:
     if values.get("ablation", "mean") not in ABLATIONS:
         raise r.fail("ablation", f"is {values['ablation']!r}.", f"Use one of {', '.join(ABLATIONS)}.")
     kinds = tuple(k for k in CLAIM_KINDS if k != "circuit")
-    required = []
-    for i, item in enumerate(r.get("required", list, [])):
-        component = item.get("component") if isinstance(item, dict) else None
-        components = [component] if isinstance(component, str) else component
-        if (not isinstance(item, dict) or set(item) != {"question", "component", "kinds"} or not components
-                or not all(isinstance(c, str) for c in components) or not isinstance(item["kinds"], list)
-                or not set(item["kinds"]) <= set(kinds) or not item["kinds"]):
-            raise r.fail("required", f"entry {i} is {item!r}.",
-                         'Write each as {question = "...", component = "L0H0" (or a list of alternatives, or "output" '
-                         f'for algorithm claims), kinds = ["scrubbing"]}}, with kinds from {", ".join(kinds)}.')
-        required.append(RequiredQuestion(str(item["question"]), tuple(components), tuple(item["kinds"])))
+    required = read_required(r.get("required", list, []), kinds, lambda problem, fix: r.fail("required", problem, fix))
     return GradingSpec(**values, required=tuple(required))
 
 

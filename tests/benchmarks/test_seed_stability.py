@@ -3,7 +3,7 @@ it, on random grading seeds drawn afresh from the puzzle's evaluation range each
 SEED_STABILITY_SEEDS=1,2,3). The leaderboard grades on a held-out seed (harness/leaderboard/heldout.py), so a
 verdict that depends on the seed would be a lottery there.
 
-`make bench` grades every toy reference on SEEDS seeds and prints each claim's lowest value and its margin to the
+`make bench` grades every toy reference and every true variant (puzzles/*/variants/) on SEEDS seeds and prints each claim's lowest value and its margin to the
 threshold; `make test` grades one cheap reference on two seeds as an ordinary test.
 """
 
@@ -23,6 +23,7 @@ from harness.puzzle.registry import load_declaration_by_name
 
 REPO = Path(__file__).resolve().parents[2]
 REFERENCES = sorted(p for p in (REPO / "solutions" / "reference").glob("*.py") if "gpt2" not in p.stem)
+VARIANTS = sorted((REPO / "puzzles").glob("*/variants/*.py"))  # true mechanisms phrased otherwise: must hold too
 SEEDS = 20
 
 
@@ -34,10 +35,11 @@ def seeds(decl, count: int) -> list[int]:
     return random.sample(range(lo + 1000, hi + 1), count)
 
 
-@pytest.mark.parametrize("path", REFERENCES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", REFERENCES + VARIANTS,
+                         ids=lambda p: p.stem if p.parent.name == "reference" else f"{p.parent.parent.name}/{p.stem}")
 def test_every_reference_solves_on_random_grading_seeds(benchmark, capsys, path):
     name = load_hypothesis(path).puzzle
-    if benchmark.disabled and name != "rederive_position":
+    if benchmark.disabled and (name != "rederive_position" or path.parent.name != "reference"):
         pytest.skip("graded on many seeds by `make bench` only")
     decl = load_declaration_by_name(name)
     drawn = seeds(decl, SEEDS if not benchmark.disabled else 2)
@@ -61,4 +63,4 @@ def test_every_reference_solves_on_random_grading_seeds(benchmark, capsys, path)
               "per claim (threshold, margin, seed): " + "; ".join(
                   f"#{i} {kind} {v:.3f} ({t}, {v - t:+.3f}, {s})" for (i, kind), (v, t, s) in sorted(
                       lowest.items(), key=lambda item: (item[0][0] < 0, item[0][0]))))
-    assert not failed, f"{name}: the reference fails on {len(failed)} of {len(drawn)} seeds ({drawn}): " + " | ".join(failed)
+    assert not failed, f"{name}: {path.stem} fails on {len(failed)} of {len(drawn)} seeds ({drawn}): " + " | ".join(failed)

@@ -12,7 +12,8 @@ import pytest
 import harness
 from harness.grader import grade
 from harness.grading.context import ClaimResult
-from harness.grading.criterion import CIRCUIT_CHECKS, about, decide
+from harness.grading.criterion import CIRCUIT_CHECKS, decide
+from harness.grading.required import about
 from harness.hypothesis import Algorithm, Attention, Circuit, Hypothesis
 from harness.puzzle.declaration import GradingSpec, RequiredQuestion
 from helpers import previous_token, reference

@@ -24,7 +24,8 @@ from helpers import previous_position, previous_token, reference
 
 REPO = Path(__file__).resolve().parents[2]
 TOY = ["bigram_0l", "rederive_position", "previous_token_mlp", "permutation_listing"]
-STABILITY_SEEDS = [11, 222, 3333, 44444, 555555]
+STABILITY_SEEDS = [11, 44444]  # two seeds here; `make bench` grades every reference on 20 random seeds
+                                # (tests/benchmarks/test_seed_stability.py)
 
 
 def previous_or_self(tokens: np.ndarray) -> np.ndarray:

@@ -110,3 +110,4 @@ def test_the_written_out_native_config_fields_match_transformer_lens():
     from harness.puzzle.declaration import NATIVE_CONFIG_FIELDS, _native_config_fields
 
     assert NATIVE_CONFIG_FIELDS == _native_config_fields()
+

@@ -53,7 +53,9 @@ def test_a_puzzle_that_does_not_enumerate_its_inputs_says_so(shipped):
 def test_logits_are_the_same_in_any_batch_size(shipped):
     puzzle = shipped("rederive_position")
     tokens = puzzle.tensors(puzzle.generate(10, 3))["tokens"]
-    torch.testing.assert_close(puzzle.logits(tokens, batch_size=3), puzzle.logits(tokens), rtol=1e-5, atol=1e-5)
+    # equal up to float32 summation order, which the batch size may change: run on its own, this test once saw
+    # 1.4e-5 at 1 of its 10,100 logits (2026-12-07, this 2-core VM), above the 1e-5 it used to allow
+    torch.testing.assert_close(puzzle.logits(tokens, batch_size=3), puzzle.logits(tokens), rtol=1e-4, atol=1e-4)
 
 
 def test_wrong_inputs_counts_rows_with_any_wrong_task_position(shipped):

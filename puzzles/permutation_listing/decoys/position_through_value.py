@@ -1,0 +1,70 @@
+"""Decoy (wrong mechanism, hidden by the default ablation): the reference, plus "the position reaches the head
+through its value".
+
+Under the puzzle's per-position mean ablation the positional embedding is replaced by itself, so it costs nothing
+and the false claim was vacuous. Under the global mean ablation, which removes it, the position acts through the
+head's query and key (0.90 of its effect), not its value (0.01).
+"""
+
+import itertools
+
+import numpy as np
+
+from harness.hypothesis import Algorithm, Attention, Circuit, Hypothesis, Interchange, PathClaim
+
+EXPECTED_FAILURES = ['path.share', 'path.only_through']
+
+K = 4
+
+
+def rank_template() -> np.ndarray:
+    """Per position, the rank of the character there, or -1 for '>' and -2 for a separator (space or '.')."""
+    out = [-1, -2]
+    for i, perm in enumerate(itertools.permutations(range(K))):
+        out += list(perm) + [-2]
+    return np.array(out)
+
+
+RANKS = rank_template()
+N_CTX = len(RANKS)
+CHAR_QUERIES = [q for q in range(5, N_CTX - 1) if RANKS[q + 1] >= 0]  # queries whose target is a character
+
+
+def same_rank_keys(tokens: np.ndarray) -> np.ndarray:
+    """Bool [batch, query, key]: the earlier positions holding the rank of the token to predict."""
+    target = np.append(RANKS[1:], -3)  # rank of position q+1
+    keys = (RANKS[None, :] == target[:, None]) & np.tri(N_CTX, dtype=bool)
+    return np.broadcast_to(keys, (len(tokens), N_CTX, N_CTX)).copy()
+
+
+def next_token(tokens: np.ndarray) -> np.ndarray:
+    out = np.full(tokens.shape, -1)
+    out[:, :-1] = tokens[:, 1:]
+    return out
+
+
+def listing_algorithm(tokens: np.ndarray) -> np.ndarray:
+    """The next token from the sorted set (positions 2-5) and the fixed rank pattern."""
+    sorted_set = tokens[:, 2:2 + K]
+    out = np.full(tokens.shape, -1)
+    for q in range(5, N_CTX - 1):
+        r = RANKS[q + 1]
+        out[:, q] = sorted_set[:, r] if r >= 0 else (2 if q + 1 == N_CTX - 1 else 1)
+    return out
+
+
+heads = f"L0H0[{','.join(map(str, CHAR_QUERIES))}]"
+SOURCE_POSITIONS = [2, 3, 4, 5, 8, 10, 17, 22, 27, 30, 33, 44, 50, 54, 62]  # where the head's favourite keys lie
+
+hypothesis = Hypothesis(
+    puzzle="permutation_listing",
+    claims=[
+        Circuit([f"embed[{','.join(map(str, SOURCE_POSITIONS))}]", heads],
+                name="token embedding at the favourite keys and the head at character targets"),
+        Attention("L0H0", same_rank_keys, name="head attends to earlier positions of the next rank"),
+        Interchange(heads, next_token, lambda base, source_next: source_next, name="head output carries the next character"),
+        PathClaim("embed", "L0H0.v", name="tokens reach the head only through its value"),
+        Algorithm(listing_algorithm, name="listing = sorted set indexed by the fixed rank pattern"),
+        PathClaim("pos_embed", "L0H0.v", name="the position reaches the head through its value"),
+    ],
+)
