@@ -107,17 +107,18 @@ def shipped():
 
 
 @functools.lru_cache(maxsize=None)
-def _shipped_sample(name: str):
+def _shipped_sample(name: str, sampled: bool = False):
     from harness.grader import prepare_sample
     from harness.grading.grader import exhaustive_n
 
     puzzle = _shipped_puzzle(name)
     spec = puzzle.declaration.grading
-    return prepare_sample(puzzle, spec.seed, exhaustive_n(puzzle) or spec.n)
+    return prepare_sample(puzzle, spec.seed, spec.n if sampled else exhaustive_n(puzzle) or spec.n)
 
 
 @pytest.fixture(scope="session")
 def shipped_sample():
     """shipped_sample(name) -> the grading sample of shipped(name) at its declared seed and size, prepared once per
-    session (pass it with puzzle=shipped(name) to grade(); do not modify it)."""
+    session (pass it with puzzle=shipped(name) to grade(); do not modify it). shipped_sample(name, sampled=True):
+    `[grading] n` drawn rows even where the puzzle enumerates its inputs (pass n=sample.n to grade())."""
     return _shipped_sample

@@ -82,7 +82,8 @@ def test_gaming_baselines_solve_nothing(shipped, shipped_sample, name, kind):
 
     puzzle = shipped(name)
     seed = puzzle.declaration.grading.seed
-    report = grade(baseline_hypothesis(kind, puzzle, seed, None), puzzle=puzzle, sample=shipped_sample(name))
+    sample = shipped_sample(name, sampled=True)  # n drawn rows: the leaderboard grades baselines on every input
+    report = grade(baseline_hypothesis(kind, puzzle, seed, None), puzzle=puzzle, sample=sample, n=sample.n)
     assert not report.solved and report.score < 0.5, (report.score, report.failures)
 
 
