@@ -2,7 +2,11 @@
 
 Judged on every declared query (`[grading] attention_queries`, else the task positions; a claim cannot narrow
 them, and a query where the rule names no key counts as a miss). Queries a claim adds with `queries=` are judged
-on their own and must pass too, so they cannot dilute the declared ones:
+on their own and must pass too, so they cannot dilute the declared ones. A head named with positions
+(`L0H1[11:25]`: where a layer-0 head is used, which need not be where the task is counted) is judged at those
+queries instead, and must not be used anywhere else: ablating it at every other position must cost < δ of the
+metric, in the model and with the other heads of its layer ablated (a backup could hide the cost;
+`attention.elsewhere`), so a claim cannot pick the queries where its rule happens to hold:
   coverage   M, the mean attention mass on the claimed keys;
   chance     C, the mean share of attendable keys claimed (what a uniform head would put on them);
   value      M − C ≥ `attention`: attention above chance, unnormalised, so claiming most keys scores near
@@ -24,8 +28,9 @@ import numpy as np
 import torch
 
 from ..hypothesis import Attention, HypothesisError
-from .context import ClaimResult, Context, ratio, result, to_np
-from .edits import Pattern
+from .context import ClaimResult, Context, positions_mask, ratio, result, to_np
+from .edits import Pattern, Replace
+from .visibility import partner_candidates
 
 
 def key_mask(raw: np.ndarray, rows: int, n_ctx: int, what: str) -> np.ndarray:
@@ -109,6 +114,9 @@ def check(ctx: Context, index: int, claim: Attention) -> ClaimResult:
     claimed = key_mask(ctx.call(index, "rule", (tokens,)), rows, n_ctx, f"Attention claim {index} rule")
     claimed &= np.tril(np.ones((n_ctx, n_ctx), dtype=bool))[None]  # keys after the query cannot be attended
     declared = declared_queries(ctx)
+    if head.positions is not None:  # judged where the claim says the head is used
+        declared = np.zeros_like(declared)
+        declared[:, [q for q in head.positions if 0 <= q < n_ctx]] = True
     extra = np.zeros_like(declared)
     if claim.queries is not None:
         extra[:, [q for q in claim.queries if 0 <= q < n_ctx]] = True
@@ -130,10 +138,21 @@ def check(ctx: Context, index: int, claim: Attention) -> ClaimResult:
     use = queries & (claimed.any(-1)) & (total[..., 0] > 0)
     substitute = np.where(total > 0, substitute / np.maximum(total, 1e-12), 0.0)
     edit = Pattern(head.layer, head.head, torch.from_numpy(use), torch.from_numpy(substitute).float())
-    m_sub, m_abl = ctx.runs([[edit], [ctx.ablate_all(head)]])
+    variants = [[edit], [ctx.ablate_all(head)]]
+    if head.positions is not None:  # the head elsewhere, alone and with the heads beside it (which may back it up)
+        whole = ctx.space.parse(head.base)
+        unclaimed = Replace(whole, ~positions_mask(n_ctx, head), ctx.ablated(whole))
+        beside = [ctx.ablate_all(p) for p in partner_candidates(ctx.space, whole)]
+        variants += [[unclaimed]] + ([beside, beside + [unclaimed]] if beside else [])
+    m_sub, m_abl, *m_elsewhere = ctx.runs(variants)
     ctx.offer(index, [edit])
     m_clean, m_empty = ctx.m_clean(), ctx.m_empty()
     effect = ratio(m_clean - m_abl, m_clean - m_empty)
+    elsewhere = None
+    if m_elsewhere:
+        elsewhere = ratio(m_clean - m_elsewhere[0], m_clean - m_empty)
+        if len(m_elsewhere) == 3:
+            elsewhere = max(elsewhere, ratio(m_elsewhere[1] - m_elsewhere[2], m_clean - m_empty))
     kept = ratio(m_sub - m_abl, m_clean - m_abl)
     testable = bool(effect >= ctx.spec.delta)
 
@@ -147,6 +166,8 @@ def check(ctx: Context, index: int, claim: Attention) -> ClaimResult:
         failures.append("attention.extra_queries")
     if held_rate < ctx.spec.per_unit:
         failures.append("attention.per_query")
+    if elsewhere is not None and not elsewhere < ctx.spec.delta:
+        failures.append("attention.elsewhere")
     message = (f"{head.base} puts {m:.3f} of its attention on the claimed keys at {int(counted.sum() / rows)} queries "
                f"per row, where a uniform head would put {c:.3f}: {value:.3f} above chance (threshold {threshold}); ")
     if extra_value is not None:
@@ -162,6 +183,10 @@ def check(ctx: Context, index: int, claim: Attention) -> ClaimResult:
     else:
         message += (f"the head alone costs only {effect:.3f} of the metric (δ={ctx.spec.delta}), so substituting "
                     "its pattern was not tested here (the joint test still does).")
+    if "attention.elsewhere" in failures:
+        message += (f" {head.base} is used at positions the claim leaves out: ablating it there costs {elsewhere:.3f} "
+                    f"of the metric (δ={ctx.spec.delta}). Name every position where it is used, or none to be judged "
+                    "at the puzzle's queries.")
     if failures:
         message += _missed_keys(pattern, claimed, queries)
         if c > 0.5:
@@ -169,5 +194,5 @@ def check(ctx: Context, index: int, claim: Attention) -> ClaimResult:
     return result(ctx, index, "attention", claim.name, value, threshold, failures, message, explains=[head.base], ci=ci,
                   details={"mass": m, "chance": c, "extra_queries_value": extra_value, "intervention_kept": kept,
                            "queries_held": held, "queries_judged": judged,
-                           "head_effect": effect, "intervention_tested": testable,
+                           "head_effect": effect, "intervention_tested": testable, "cost_elsewhere": elsewhere,
                            "query_positions": [int(q) for q in np.flatnonzero(queries.any(0))]})
