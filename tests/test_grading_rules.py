@@ -84,7 +84,11 @@ def test_gaming_baselines_solve_nothing(shipped, shipped_sample, name, kind):
     seed = puzzle.declaration.grading.seed
     sample = shipped_sample(name, sampled=True)  # n drawn rows: the leaderboard grades baselines on every input
     report = grade(baseline_hypothesis(kind, puzzle, seed, None), puzzle=puzzle, sample=sample, n=sample.n)
-    assert not report.solved and report.score < 0.5, (report.score, report.failures)
+    # never solved; at most half the score: a finder's circuit can be true and minimal (a component it names whole
+    # is not padded where it is inert by construction), and a label algorithm can agree with the model, but the
+    # role claims and the required answers are what it cannot produce (0.5 exactly on induction_2l and
+    # modular_addition_mlp since grader v3 step 2; below it before, when those circuits counted as padded)
+    assert not report.solved and report.score <= 0.5, (report.score, report.failures)
 
 
 @pytest.mark.parametrize("name", harness.list_puzzles())

@@ -88,6 +88,17 @@ def _position_local(space: ComponentSpace, group: list[str]) -> bool:
     return all(c.kind in ("head", "mlp") and c.layer == space.n_layers - 1 for c in comps)
 
 
+def inert_by_construction(space: ComponentSpace, base: str, counted: np.ndarray) -> np.ndarray:
+    """Bool [pos]: the positions at which `base` can reach no counted output (`counted`, bool [pos]), whatever the
+    weights: a last-layer head or MLP reaches only its own position, anything else only its own and later ones
+    (the causal mask). A component named whole (without positions) is not padded there: it claims no position in
+    particular. Named explicitly, such a position is padding like any other inert one."""
+    if _position_local(space, [base]):
+        return ~counted
+    reach_later = np.flip(np.logical_or.accumulate(np.flip(counted)))  # some counted position at or after p
+    return ~reach_later
+
+
 def _unit_drops(ctx: Context, keep: Keep) -> dict[str, np.ndarray]:
     """Faithfulness lost by removing a position from a component and its parallel alternatives (the other
     claimed heads of its layer), screened on the first SCREEN_ROWS rows.
@@ -199,8 +210,11 @@ def check(ctx: Context, index: int, claim: Circuit) -> ClaimResult:
     # padding candidates: per component, its least important positions whose screened cost adds up to < δ/2
     estimates = _unit_drops(ctx, keep)
     candidates: dict[str, np.ndarray] = {}
+    counted = ctx.task_mask.any(0)
+    whole = {c.base for c in comps if c.positions is None}  # named without positions: claims no position in particular
     for base, mask in keep.items():
-        positions = np.nonzero(mask)[0]
+        inert = inert_by_construction(space, base, counted) if base in whole else np.zeros_like(mask)
+        positions = np.nonzero(mask & ~inert)[0]
         if len(positions) < 2:
             continue
         order = positions[np.argsort(estimates[base][positions], kind="stable")]

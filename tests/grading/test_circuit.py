@@ -26,8 +26,12 @@ def test_minimality_does_not_depend_on_how_the_circuit_is_written(rp):
 
 
 def test_padding_is_caught(rp):
-    padded = grade(Hypothesis(RP, [Circuit(["embed[0:9]", "L0H0[1:9]", "L1H0"])]), puzzle=rp, n=64).claims[0]
+    """L1H0 (last layer) at position 0 feeds no counted prediction: named there, it is padding; named whole, the
+    component claims no position in particular, and position 0 is inert by construction, not padding."""
+    padded = grade(Hypothesis(RP, [Circuit(["embed[0:9]", "L0H0[1:9]", "L1H0[0:10]"])]), puzzle=rp, n=64).claims[0]
     assert "circuit.minimality" in padded.failures and padded.details["padding"] == {"L1H0": [0]}
+    whole = grade(Hypothesis(RP, [Circuit(["embed[0:9]", "L0H0[1:9]", "L1H0"])]), puzzle=rp, n=64).claims[0]
+    assert "circuit.minimality" not in whole.failures and whole.details["padding"] == {}, whole.message
 
 
 def test_last_layer_screen_equals_one_run_per_position(rp, monkeypatch):
@@ -81,3 +85,16 @@ def test_a_position_that_rare_rows_need_is_not_padding(shipped):
     report = grade(reference, puzzle=shipped("induction_2l"), seed=261792)
     circuit = report.claims[0]
     assert circuit.kind == "circuit" and "circuit.minimality" not in circuit.failures, circuit.message
+
+
+def test_positions_no_counted_output_can_read_are_inert_by_construction_not_padding(shipped):
+    from harness.grading.circuit import inert_by_construction
+    from harness.grading.grader import sample_space
+
+    space = sample_space(shipped("induction_2l"), 1, 4)[0]
+    counted = np.zeros(space.n_ctx, dtype=bool)
+    counted[25:32] = True
+    last = inert_by_construction(space, "L1H0", counted)  # a last-layer head reaches only its own position
+    assert np.flatnonzero(~last).tolist() == list(range(25, 32))
+    earlier = inert_by_construction(space, "L0H1", counted)  # an earlier one reaches every later position too
+    assert np.flatnonzero(earlier).tolist() == [32]

@@ -1,12 +1,14 @@
 """Gaming decoy: the whole model as the circuit (every token, the head at every position), with true
-role claims. The head's outputs at the two number positions feed no counted prediction and the `=`
-embedding costs less than δ under global-mean ablation: minimality must catch the padding."""
+role claims. The circuit is true but says nothing: random circuits of as many units pass as well, so the
+baseline has no power and the circuit claim fails. (Until grader v3 step 2 it failed minimality instead: the
+head at the two number positions, which feed no counted prediction, counted as padding. Named whole, those
+positions are inert by construction, not padding: harness.grading.circuit.inert_by_construction.)"""
 
 import numpy as np
 
 from harness.hypothesis import Attention, Circuit, Hypothesis, Scrubbing
 
-EXPECTED_FAILURES = ["circuit.minimality"]
+EXPECTED_FAILURES = ["circuit.baseline"]
 
 
 def smaller_number_key(tokens):
