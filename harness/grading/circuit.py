@@ -229,8 +229,12 @@ def check(ctx: Context, index: int, claim: Circuit) -> ClaimResult:
         variants.append(ablate_outside(ctx, keep, ablation)), labels.append(("ablation", ablation))
     for base in keep:
         variants.append(ablate_outside(ctx, _without(keep, base))), labels.append(("without", base))
-    for base, positions in candidates.items():
-        variants.append(ablate_outside(ctx, _without(keep, base, positions))), labels.append(("padding", base))
+    for base, positions in candidates.items():  # removed with the parallel heads claimed there, as screened
+        group = [b for b in keep if _group(space, b) == _group(space, base)]
+        rest = keep
+        for b in group:
+            rest = _without(rest, b, positions)
+        variants.append(ablate_outside(ctx, rest)), labels.append(("padding", base))
     metrics = ctx.runs(variants)
     random_values, value_on_baseline_rows = _random_baseline(ctx, size, metrics[ABLATIONS.index(ctx.ablation)])
 

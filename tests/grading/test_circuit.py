@@ -98,3 +98,13 @@ def test_positions_no_counted_output_can_read_are_inert_by_construction_not_padd
     assert np.flatnonzero(~last).tolist() == list(range(25, 32))
     earlier = inert_by_construction(space, "L0H1", counted)  # an earlier one reaches every later position too
     assert np.flatnonzero(earlier).tolist() == [32]
+
+
+def test_a_position_a_parallel_head_backs_up_is_tested_with_that_head_removed_too(shipped):
+    """induction_2l seed 739121: removing L0H1 at 24 alone costs little (L0H0 covers it), but the two together are
+    needed at query 31 on the rows with the shortest repeat; padding is judged as the screen removes it, with the
+    parallel heads claimed there (the reference failed this seed when only L0H1 was removed)."""
+    from helpers import reference
+
+    report = grade(reference("induction_2l"), puzzle=shipped("induction_2l"), seed=739121)
+    assert report.solved and report.claims[0].details["padding"] == {}, report.failures
