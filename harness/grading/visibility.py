@@ -21,6 +21,7 @@ claim too, since the share of attention on its keys is an observation, and only 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Callable
 
 from ..puzzle.components import Component, ComponentSpace
@@ -94,9 +95,10 @@ def covering_partners(ctx: Context, subject: Component) -> tuple[list[Component]
 
     def costs(backgrounds: list[list[Component]]) -> list[float]:
         """subject's cost with each list of partners ablated."""
-        runs = [to_np(m) for m in sample.run([[ablate(p) for p in bg] + extra for bg in backgrounds
-                                               for extra in ([], [ablate(subject)])], metric)]
-        return [ratio((clean if not bg else runs[2 * i]) - runs[2 * i + 1], scale) for i, bg in enumerate(backgrounds)]
+        variants = [[ablate(p) for p in bg] + extra for bg in backgrounds
+                    for extra in (([], [ablate(subject)]) if bg else ([ablate(subject)],))]
+        runs = iter(to_np(m) for m in sample.run(variants, metric))
+        return [ratio((next(runs) if bg else clean) - next(runs), scale) for bg in backgrounds]
 
     alone, *with_one = costs([[]] + [[p] for p in candidates])
     gain = {p: cost - alone for p, cost in zip(candidates, with_one)}
@@ -109,9 +111,7 @@ def covering_partners(ctx: Context, subject: Component) -> tuple[list[Component]
 
 
 def _fresh(ctx: Context, content: dict, **changes: Any) -> Context:
-    from dataclasses import replace
-
-    return replace(ctx, **changes).for_claim(content) if changes else ctx.for_claim(content)
+    return replace(ctx, **changes).for_claim(content)
 
 
 def _noted(res: ClaimResult, prefix: str, where: dict) -> ClaimResult:
