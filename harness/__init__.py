@@ -29,4 +29,4 @@ def __getattr__(name: str):
 
 __all__ = ["Declaration", "DeclarationError", "Puzzle", "PuzzleError", "grade", "list_puzzles", "load_declaration",
            "load_puzzle"]
-__version__ = "0.10.0"
+__version__ = "0.11.0"

@@ -3,7 +3,11 @@
 Checks, all on units (so the verdict does not depend on how the circuit is written):
   faithfulness  (m(circuit) − m(empty)) / (m(model) − m(empty)) ≥ `faithfulness`, under the default ablation
                 (reported under every ablation);
-  minimality    removing any one base component (all its claimed positions) lowers faithfulness by ≥ δ — or, for
+  positions     at every counted position it keeps the model's answer on ≥ `faithfulness` of the rows where the model
+                gives it (harness.grading.coverage: an average over positions hides one it fails);
+  completeness  no component it leaves out, put back where it is left out, recovers ≥ δ of the metric;
+  minimality    removing any one base component (all its claimed positions) lowers faithfulness, or the answers
+                kept at some counted position, by ≥ δ — or, for
                 heads that stand in for each other (OR-gates), removing all such heads of a layer costs ≥ δ
                 and putting each back recovers ≥ δ/2 —, and
                 no component is padded: its positions that a screen (each unit removed alone, on 32 rows) marks
@@ -25,6 +29,7 @@ import torch
 from ..hypothesis import Circuit, HypothesisError
 from ..puzzle.components import Component, ComponentSpace
 from .context import Baseline, ClaimResult, Context, ratio, result, to_np
+from .coverage import coverage_runs, judged_positions
 from .edits import Replace
 from .sample import ABLATIONS
 
@@ -229,13 +234,19 @@ def check(ctx: Context, index: int, claim: Circuit) -> ClaimResult:
         variants.append(ablate_outside(ctx, keep, ablation)), labels.append(("ablation", ablation))
     for base in keep:
         variants.append(ablate_outside(ctx, _without(keep, base))), labels.append(("without", base))
+    for comp in space.all():  # put back: each component, wherever the circuit leaves it out
+        if not keep.get(comp.base, np.zeros(space.n_ctx, dtype=bool)).all():
+            variants.append(ablate_outside(ctx, {**keep, comp.base: np.ones(space.n_ctx, dtype=bool)}))
+            labels.append(("with", comp.base))
+    covered = dict(zip(labels, coverage_runs(ctx, variants)))
     for base, positions in candidates.items():  # removed with the parallel heads claimed there, as screened
         group = [b for b in keep if _group(space, b) == _group(space, base)]
         rest = keep
         for b in group:
             rest = _without(rest, b, positions)
         variants.append(ablate_outside(ctx, rest)), labels.append(("padding", base))
-    metrics = ctx.runs(variants)
+    metrics = [covered[label].metric for label in labels if label in covered]
+    metrics += ctx.runs(variants[len(covered):])
     random_values, value_on_baseline_rows = _random_baseline(ctx, size, metrics[ABLATIONS.index(ctx.ablation)])
 
     by_ablation = {arg: faith(m, arg) for (label, arg), m in zip(labels, metrics) if label == "ablation"}
@@ -243,9 +254,25 @@ def check(ctx: Context, index: int, claim: Circuit) -> ClaimResult:
     value = by_ablation[ctx.ablation]
     ci = ctx.bootstrap(lambda r: faith(m_circuit, None, r))
     without = {arg: faith(m) for (label, arg), m in zip(labels, metrics) if label == "without"}
-    unneeded = sorted(b for b, f in without.items() if value - f < spec.delta)
-    redundant = _redundant(ctx, keep, unneeded, value, faith)
-    unneeded = [b for b in unneeded if b not in redundant]
+    judged = judged_positions(ctx)
+    own = covered[("ablation", ctx.ablation)].kept
+
+    def answers_lost(label) -> float:  # the most answers kept lost at a judged position, going from `own` to `label`
+        return float(np.max(own[judged] - covered[label].kept[judged], initial=0.0))
+
+    def answers_gained(label) -> float:
+        return float(np.max(covered[label].kept[judged] - own[judged], initial=0.0))
+
+    cheap = sorted(b for b, f in without.items() if value - f < spec.delta)
+    worst = int(np.argmin(np.where(judged, own, np.inf))) if judged.any() else 0
+    start = ctx.task_mask.any(0).argmax()
+    with_gain = {arg: (faith(covered[(label, arg)].metric) - value, answers_gained((label, arg)))
+                 for label, arg in labels if label == "with"}
+    missing = sorted(b for b, (gain, _) in with_gain.items() if gain >= spec.delta)
+    redundant = _redundant(ctx, keep, cheap, value, faith)
+    # needed: removing it costs δ of the metric, or of the answers kept at some position, or it stands in for a
+    # parallel head
+    unneeded = [b for b in cheap if b not in redundant and answers_lost(("without", b)) < spec.delta]
     padding = {}
     cheap = [(arg, v) for (label, arg), m, v in zip(labels, metrics, variants)
              if label == "padding" and value - faith(m) < spec.delta and arg not in unneeded]
@@ -261,6 +288,15 @@ def check(ctx: Context, index: int, claim: Circuit) -> ClaimResult:
     failures, notes = [], []
     others = ", ".join(f"{a} {v:.3f}" for a, v in by_ablation.items() if a != ctx.ablation)
     notes.append(f"faithfulness {value:.3f} (threshold {spec.faithfulness}) under {ctx.ablation} ablation ({others})")
+    if judged.any() and not own[worst] >= spec.faithfulness:
+        failures.append("circuit.positions")
+        where = "the answer position" if ctx.task_metric == "logit_diff" else f"position {start + worst}"
+        notes.append(f"at {where} it keeps the model's answer on only {own[worst]:.3f} of the rows "
+                     f"(threshold {spec.faithfulness} at every counted position): look for what that position needs")
+    if missing:
+        failures.append("circuit.completeness")
+        notes.append(f"left out but needed (putting each back where the circuit leaves it out recovers ≥ δ={spec.delta} "
+                     "of the metric): " + ", ".join(f"{b} (+{with_gain[b][0]:.3f})" for b in missing))
     if not value >= spec.faithfulness:
         failures.append("circuit.faithfulness")
         weakest = max(by_ablation, key=by_ablation.get)
@@ -289,4 +325,7 @@ def check(ctx: Context, index: int, claim: Circuit) -> ClaimResult:
                   details={"faithfulness_by_ablation": by_ablation, "without": without, "unneeded": unneeded, "redundant": redundant,
                            "padding": padding, "baseline_wins": baseline.wins, "baseline_reach": baseline.reach,
                            "random_faithfulness": random_values, "baseline_rows": min(BASELINE_ROWS, ctx.n), "size": size,
-                           "components": [str(c) for c in comps]})
+                           "components": [str(c) for c in comps],
+                           "answers_kept": {"first_position": int(start), "by_position": own.tolist(),
+                                            "judged": judged.tolist()},
+                           "put_back": {b: list(g) for b, g in with_gain.items()}, "missing": missing})

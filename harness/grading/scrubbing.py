@@ -3,6 +3,9 @@
 Each claimed (row, position) unit of C is resampled from a unit of the source sample with the same feature
 value ("same") or a different one ("diff"):
   value     (m(same) − m(diff)) / (m(model) − m(diff)) ≥ `scrubbing`;
+  per position  at every counted position where resampling across classes loses ≥ δ of the model's answers (on ≥ 10
+            rows), the same-class resample keeps ≥ `scrubbing` of the answers lost: (kept(same) − kept(diff)) /
+            (1 − kept(diff)) (`scrubbing.positions`: a feature wrong at one position of 23 passes on average);
   testable  (m(model) − m(diff)) / (m(model) − m(empty)) ≥ δ, and ≥ 90% of units find a same-valued match;
   non-trivial  the same-class resample actually changes C's activation at ≥ 50% of units. A feature that is
             a one-to-one function of C's own direct input (the token for `embed`, the position for
@@ -22,6 +25,7 @@ import torch
 
 from ..hypothesis import HypothesisError, Scrubbing
 from .context import ClaimResult, Context, ratio, result, to_np
+from .coverage import coverage_runs, kept_beyond
 from .edits import Replace
 from .interchange import WHOLE_INPUT, swaps_the_input
 
@@ -82,7 +86,11 @@ def check(ctx: Context, index: int, claim: Scrubbing) -> ClaimResult:
         replacement[b_rows[sel], positions[b_idx[sel]]] = new
         mask[b_rows[sel], positions[b_idx[sel]]] = True
         edits[label] = [Replace(comp, mask, replacement)]
-    m_same, m_diff = ctx.runs([edits["same"], edits["different"]])
+    same_run, diff_run = coverage_runs(ctx, [edits["same"], edits["different"]])
+    m_same, m_diff = same_run.metric, diff_run.metric
+    by_position, judged = kept_beyond(ctx, same_run.kept, diff_run.kept)
+    worst = int(np.nanargmin(by_position)) if judged.any() else -1
+    first = int(ctx.task_mask.any(0).argmax())
     m_clean, m_empty = ctx.m_clean(), ctx.m_empty()
     value = ratio(m_same - m_diff, m_clean - m_diff)
     effect = ratio(m_clean - m_diff, m_clean - m_empty)
@@ -109,6 +117,12 @@ def check(ctx: Context, index: int, claim: Scrubbing) -> ClaimResult:
         failures.append("scrubbing")
         message = (f"resampling {comp} within feature classes keeps {value:.3f} of the metric (threshold {threshold}): "
                    "the component also depends on something the feature does not capture.")
+    elif worst >= 0 and not by_position[worst] >= threshold:
+        failures.append("scrubbing.positions")
+        where = "the answer position" if ctx.task_metric == "logit_diff" else f"position {first + worst}"
+        message = (f"resampling {comp} within feature classes keeps {value:.3f} of the metric, but at {where} it "
+                   f"keeps only {by_position[worst]:.3f} of the answers that resampling across classes loses (threshold "
+                   f"{threshold} at every counted position where {comp} decides answers): the feature is wrong there.")
     elif (swapped := swaps_the_input(ctx, comp, ctx.task_mask)) >= WHOLE_INPUT:  # true, but of any accurate model
         failures.append("scrubbing.output_only")
         vacuous = True
@@ -125,4 +139,6 @@ def check(ctx: Context, index: int, claim: Scrubbing) -> ClaimResult:
         ctx.offer(index, edits["same"])
     return result(ctx, index, "scrubbing", claim.name, value, threshold, failures, message, explains=[comp.base], ci=ci,
                   ablation="resample", vacuous=vacuous,
-                  details={"effect_of_different": effect, "coverage": coverage, "changed_share": changed})
+                  details={"effect_of_different": effect, "coverage": coverage, "changed_share": changed,
+                           "answers_kept": {"first_position": first, "by_position": np.nan_to_num(by_position, nan=-1).tolist(),
+                                            "judged": judged.tolist()}})

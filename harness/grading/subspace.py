@@ -266,5 +266,12 @@ def _variable(ctx: Context, index: int, comp, mask, basis, failures: list[str], 
         failures.append("subspace.interchange")
     if not acc.overall >= threshold:
         failures.append("subspace.interchange_overall")
+    finite = np.isfinite(acc.by_position)
+    worst = int(np.nanargmin(acc.by_position)) if finite.any() else -1
+    details["interchange_by_position"] = np.nan_to_num(acc.by_position, nan=-1).tolist()
+    at_worst = ""
+    if worst >= 0 and not acc.by_position[worst] >= threshold and "subspace.interchange" not in failures:
+        failures.append("subspace.interchange_positions")
+        at_worst = f"; at position {worst} only {acc.by_position[worst]:.3f} (threshold {threshold} at every position)"
     return (f"patching the span from a source gives the predicted output at {acc.value:.3f} of informative and "
-            f"{acc.overall:.3f} of all task positions (threshold {threshold})")
+            f"{acc.overall:.3f} of all task positions (threshold {threshold}){at_worst}")

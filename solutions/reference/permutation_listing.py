@@ -4,9 +4,12 @@ Every position of the listing holds a fixed rank (0-3) of the sorted character s
 next at position q is "the character of rank r(q+1)". The single head finds it by position alone:
 from query q it attends to an earlier position that holds rank r(q+1) (for a space or '.' target, to an earlier separator),
 with queries and keys driven by the positional embedding; its value reads the token embedding and
-copies the character. It does not use every such position: per rank it favours a few fixed ones
-(the sorted set at 2-5, then e.g. 10 for rank 2, 22 for rank 0), so the token embedding is needed
-only there (found by removing the embedding position by position). Spaces and the final '.' need no
+copies the character. Per rank it favours a few fixed ones
+(the sorted set at 2-5, then e.g. 10 for rank 2, 22 for rank 0), but the other positions of that rank
+carry the rest of its attention, and the answers need them: with the token embedding only at the 15
+favourite keys a circuit keeps 0.963 of the metric but the model's answer on only 0.664 of the rows at
+position 116 (and below 0.9 at 13 positions); with the embedding at every character position it keeps
+1.000 of the metric and every answer (default seed, 128 rows). Spaces and the final '.' need no
 head: the positional embedding and the head's average output predict them.
 """
 
@@ -56,14 +59,14 @@ def listing_algorithm(tokens: np.ndarray) -> np.ndarray:
 
 
 heads = f"L0H0[{','.join(map(str, CHAR_QUERIES))}]"
-SOURCE_POSITIONS = [2, 3, 4, 5, 8, 10, 17, 22, 27, 30, 33, 44, 50, 54, 62]  # where the head's favourite keys lie
+CHARACTERS = [p for p in range(N_CTX) if RANKS[p] >= 0]  # every position that holds a character
 
 hypothesis = Hypothesis(
     puzzle="permutation_listing",
     description=__doc__,
     claims=[
-        Circuit([f"embed[{','.join(map(str, SOURCE_POSITIONS))}]", heads],
-                name="token embedding at the favourite keys and the head at character targets"),
+        Circuit([f"embed[{','.join(map(str, CHARACTERS))}]", heads],
+                name="token embedding at every character and the head at character targets"),
         Attention("L0H0", same_rank_keys, name="head attends to earlier positions of the next rank"),
         Interchange(heads, next_token, lambda base, source_next: source_next, name="head output carries the next character"),
         PathClaim("embed", "L0H0.v", name="tokens reach the head only through its value"),

@@ -23,9 +23,11 @@ the list drops accuracy at those positions to 51% / 50% and splits L1H0's attent
 between the target and the key holding the value just written. The value match is also why repeated
 values do no harm (100% on the rows with repeats).
 
-L0H0 at position 7 (attending to d3) adds a second, minor copy of d3 (faithfulness 0.95 without it,
-0.98 with it). Under the default global_mean ablation the positional embedding is part of the circuit;
-BOS, MID and END (token and position) are not. Coarser true rules also pass on their own ("L0H0 attends
+Under the default global_mean ablation the positional embedding is part of the circuit, END's
+included: without END's position code the circuit keeps 0.965-0.981 of the metric but, at END, the model's answer
+on only 0.86-0.94 of the rows (seeds 44444, 11, 3434); with it, at least 0.98 everywhere (six seeds). The tokens
+of BOS, MID and END are not part of it, nor is L0H0 at position 7 (a minor second copy of d3, which END's
+position code makes redundant). Coarser true rules also pass on their own ("L0H0 attends
 to the permutation entries" 0.61 above chance, "L0H0 depends only on the permutation" 1.00); the precise
 ones are stated here because the obvious precise guess, p_i three positions back, fails (−0.10, and
 resampling by p_i keeps only 0.84).
@@ -81,7 +83,7 @@ hypothesis = Hypothesis(
     puzzle="permute_lists",
     description=__doc__,
     claims=[
-        Circuit(["embed[1,2,3,5,6,7,9,10]", "pos_embed[1,2,3,5,6,7,9,10]", "L0H0[1,2,3,7,8,9,10]", "L1H0[8,9,10]"],
+        Circuit(["embed[1,2,3,5,6,7,9,10]", "pos_embed[1,2,3,5,6,7,8,9,10]", "L0H0[1,2,3,8,9,10]", "L1H0[8,9,10]"],
                 name="values, permutation, answers written; L0H0 at the values and answers; L1H0 at the answers"),
         Attention("L0H0", l0_keys, queries=[1, 2, 3], name="L0H0: END reads p2,p3; a1 reads p3; a2 reads p1; values attend to themselves"),
         Attention("L1H0", source_value_key, name="L1H0 attends to d_{p_i}"),

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from harness.puzzle.declaration import TaskSpec
-from harness.puzzle.metrics import row_metric, task_loss, task_mask, task_scores
+from harness.puzzle.metrics import position_answers, position_metric, row_metric, task_loss, task_mask, task_scores
 
 CE = TaskSpec("cross_entropy", (1, 3), "the next token")
 KL = TaskSpec("kl_to_reference", (0, 2), "the next-token distribution", reference="data.py:reference")
@@ -57,3 +57,15 @@ def test_logit_difference_is_read_at_each_rows_answer_position():
 def test_the_task_mask_marks_the_declared_positions():
     assert task_mask(CE, BATCH).tolist() == [[False, True, True]] * 2
     assert task_mask(KL, BATCH).tolist() == [[True, True, False]] * 2
+
+
+def test_answers_per_position_follow_each_metrics_accuracy():
+    assert position_answers(CE, LOGITS, BATCH).tolist() == [[True, True], [False, True]]
+    assert position_metric(CE, LOGITS, BATCH).mean(-1).tolist() == row_metric(CE, LOGITS, BATCH).tolist()
+    # a most likely reference token counts, whichever target was sampled
+    reference = torch.zeros(2, 3, 3)
+    reference[..., 2] = 1.0
+    assert position_answers(KL, LOGITS, BATCH, lambda tokens: reference).tolist() == [[True, False], [True, True]]
+    batch = {"tokens": torch.zeros(2, 3, dtype=torch.long), "answer_position": torch.tensor([2, 0]),
+             "answer": torch.tensor([1, 0]), "distractor": torch.tensor([0, 2])}
+    assert position_answers(LD, LOGITS, batch).tolist() == [[True], [False]]

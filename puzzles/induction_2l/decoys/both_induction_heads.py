@@ -31,7 +31,7 @@ def previous_token(tokens):
 
 
 hypothesis = Hypothesis(puzzle="induction_2l", claims=[
-    Circuit(["embed[10:32]", "pos_embed[11:25]", "L0H0[11:25]", "L0H1[11:25]", "L1H0[25:32]", "L1H1[25:32]"]),
+    Circuit(["embed[9:32]", "pos_embed[0:25]", "L0H0[10:25]", "L0H1[10:25]", "L1H0[25:32]", "L1H1[25:32]"]),
     Attention("L1H0", induction_key, name="L1H0 induction"),
     Attention("L1H1", induction_key, name="L1H1 induction"),
     Scrubbing("L0H0[11:25]", previous_token, name="L0H0: previous token"),

@@ -11,7 +11,7 @@ from harness.hypothesis import Circuit, Hypothesis, Scrubbing
 EXPECTED_FAILURES = ["scrubbing"]
 
 hypothesis = Hypothesis(puzzle="induction_2l", claims=[
-    Circuit(["embed[10:32]", "pos_embed[11:25]", "L0H0[11:25]", "L0H1[11:25]", "L1H0[25:32]"]),
+    Circuit(["embed[9:32]", "pos_embed[0:25]", "L0H0[10:25]", "L0H1[10:25]", "L1H0[25:32]"]),
     Scrubbing("L0H0[11:25]", lambda tokens: tokens, name="L0H0 carries the current token"),
     Scrubbing("L0H1[11:25]", lambda tokens: tokens, name="L0H1 carries the current token"),
 ])

@@ -23,6 +23,6 @@ def next_after_earlier(tokens):
 
 
 hypothesis = Hypothesis(puzzle="induction_2l", claims=[
-    Circuit(["embed[10:32]", "pos_embed[11:25]", "L0H0[11:25]", "L0H1[11:25]", "L1H0[25:32]"]),
+    Circuit(["embed[9:32]", "pos_embed[0:25]", "L0H0[10:25]", "L0H1[10:25]", "L1H0[25:32]"]),
     Algorithm(next_after_earlier, explains=["L0H0", "L0H1", "L1H0"], name="induction: copy what followed last time"),
 ])

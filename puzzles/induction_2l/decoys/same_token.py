@@ -24,6 +24,6 @@ def earlier_occurrence(tokens):
 
 
 hypothesis = Hypothesis(puzzle="induction_2l", claims=[
-    Circuit(["embed[10:32]", "pos_embed[11:25]", "L0H0[11:25]", "L0H1[11:25]", "L1H0[25:32]"]),
+    Circuit(["embed[9:32]", "pos_embed[0:25]", "L0H0[10:25]", "L0H1[10:25]", "L1H0[25:32]"]),
     Attention("L1H0", earlier_occurrence, name="L1H0 attends to the earlier copy of the current token"),
 ])

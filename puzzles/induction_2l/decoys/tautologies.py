@@ -24,7 +24,7 @@ def next_after_earlier(tokens):
 
 
 hypothesis = Hypothesis(puzzle="induction_2l", claims=[
-    Circuit(["embed[10:32]", "pos_embed[11:25]", "L0H0[11:25]", "L0H1[11:25]", "L1H0[25:32]"]),
+    Circuit(["embed[9:32]", "pos_embed[0:25]", "L0H0[10:25]", "L0H1[10:25]", "L1H0[25:32]"]),
     Scrubbing("pos_embed", lambda tokens: np.broadcast_to(np.arange(tokens.shape[1]), tokens.shape).copy(), name="position"),
     PathClaim("L1H0", "logits", name="L1H0 writes the logits"),
     Interchange("embed", lambda tokens: tokens, lambda base, source: next_after_earlier(source), name="the input decides"),

@@ -41,7 +41,7 @@ def next_after_earlier(tokens):
 
 
 hypothesis = Hypothesis(puzzle="induction_2l", claims=[
-    Circuit(["embed[10:32]", "pos_embed[11:25]", "L0H0[11:25]", "L0H1[11:25]", "L1H0[25:32]"]),
+    Circuit(["embed[9:32]", "pos_embed[0:25]", "L0H0[10:25]", "L0H1[10:25]", "L1H0[25:32]"]),
     Attention("L1H0", induction_key, name="L1H0: the token after the earlier occurrence"),
     Attention("L1H1", lambda tokens: induction_key(tokens, 3), name="L1H1: the same (the occurrence itself at every 3rd)"),
     Scrubbing("L0H0[11:25]", previous_token),

@@ -46,8 +46,8 @@ def previous_position(tokens: np.ndarray) -> np.ndarray:
 hypothesis = Hypothesis(
     puzzle="induction_2l",
     claims=[
-        Circuit(["embed[10:32]", "pos_embed[11:25]", "L0H0[11:25]", "L0H1[11:25]", "L1H0[25:32]"],
-                name="tokens 10-31; positions 11-24; both layer-0 heads at the key positions 11-24; L1H0 at the predicted positions"),
+        Circuit(["embed[9:32]", "pos_embed[0:25]", "L0H0[10:25]", "L0H1[10:25]", "L1H0[25:32]"],
+                name="tokens 9-31; positions 0-24; both layer-0 heads at the key positions 10-24; L1H0 at the predicted positions"),
         Attention("L1H0", induction_key, name="L1H0 attends to the token after the earlier occurrence of the current token"),
         Attention("L1H1", induction_key, name="L1H1 (a backup, outside the circuit) attends there too"),
         Scrubbing("L0H0[11:25]", previous_token, name="L0H0 at the key positions carries only the previous token"),

@@ -50,13 +50,13 @@ def listing_algorithm(tokens: np.ndarray) -> np.ndarray:
 
 
 heads = f"L0H0[{','.join(map(str, CHAR_QUERIES))}]"
-SOURCE_POSITIONS = [2, 3, 4, 5, 8, 10, 17, 22, 27, 30, 33, 44, 50, 54, 62]  # where the head's favourite keys lie
+CHARACTERS = [p for p in range(N_CTX) if RANKS[p] >= 0]  # every position that holds a character
 
 hypothesis = Hypothesis(
     puzzle="permutation_listing",
     claims=[
-        Circuit([f"embed[{','.join(map(str, SOURCE_POSITIONS))}]", heads],
-                name="token embedding at the favourite keys and the head at character targets"),
+        Circuit([f"embed[{','.join(map(str, CHARACTERS))}]", heads],
+                name="token embedding at every character and the head at character targets"),
         Attention("L0H0", same_rank_keys, name="head attends to earlier positions of the next rank"),
         Interchange(heads, next_token, lambda base, source_next: source_next, name="head output carries the next character"),
         PathClaim("embed", "L0H0.v", name="tokens reach the head only through its value"),

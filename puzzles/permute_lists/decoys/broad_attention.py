@@ -27,7 +27,7 @@ def p3_at_a1(tokens):
 
 
 hypothesis = Hypothesis(puzzle="permute_lists", claims=[
-    Circuit(["embed[1,2,3,5,6,7,9,10]", "pos_embed[1,2,3,5,6,7,9,10]", "L0H0[1,2,3,7,8,9,10]", "L1H0[8,9,10]"]),
+    Circuit(["embed[1,2,3,5,6,7,9,10]", "pos_embed[1,2,3,5,6,7,8,9,10]", "L0H0[1,2,3,8,9,10]", "L1H0[8,9,10]"]),
     Attention("L1H0", all_but_bos, name="L1H0 attends to the sequence"),
     Attention("L0H0", p3_at_a1, queries=[9], name="L0H0 at a1 attends to p3"),
 ])

@@ -56,7 +56,7 @@ def answers(tokens: np.ndarray) -> np.ndarray:
 hypothesis = Hypothesis(
     puzzle="permute_lists",
     claims=[
-        Circuit(["embed[1,2,3,5,6,7,9,10]", "pos_embed[1,2,3,5,6,7,9,10]", "L0H0[1,2,3,7,8,9,10]", "L1H0[8,9,10]"],
+        Circuit(["embed[1,2,3,5,6,7,9,10]", "pos_embed[1,2,3,5,6,7,8,9,10]", "L0H0[1,2,3,8,9,10]", "L1H0[8,9,10]"],
                 name="values, permutation, answers written; L0H0 at the values and answers; L1H0 at the answers"),
         Attention("L0H0", l0_keys, queries=[1, 2, 3], name="L0H0: END reads p2,p3; a1 reads p3; a2 reads p1; values attend to themselves"),
         Attention("L1H0", source_value_key, name="L1H0 attends to d_{p_i}"),

@@ -18,6 +18,6 @@ def answers(tokens):
 
 
 hypothesis = Hypothesis(puzzle="permute_lists", claims=[
-    Circuit(["embed[1,2,3,5,6,7,9,10]", "pos_embed[1,2,3,5,6,7,9,10]", "L0H0[1,2,3,7,8,9,10]", "L1H0[8,9,10]"]),
+    Circuit(["embed[1,2,3,5,6,7,9,10]", "pos_embed[1,2,3,5,6,7,8,9,10]", "L0H0[1,2,3,8,9,10]", "L1H0[8,9,10]"]),
     Algorithm(answers, explains=["L0H0", "L1H0"], name="a_i = d_{p_i}"),
 ])

@@ -26,7 +26,7 @@ def p_i(tokens):
 
 
 hypothesis = Hypothesis(puzzle="permute_lists", claims=[
-    Circuit(["embed[1,2,3,5,6,7,9,10]", "pos_embed[1,2,3,5,6,7,9,10]", "L0H0[1,2,3,7,8,9,10]", "L1H0[8,9,10]"]),
+    Circuit(["embed[1,2,3,5,6,7,9,10]", "pos_embed[1,2,3,5,6,7,8,9,10]", "L0H0[1,2,3,8,9,10]", "L1H0[8,9,10]"]),
     Attention("L0H0", three_back, name="L0H0 at 7+i attends to p_i"),
     Scrubbing("L0H0[8,9,10]", p_i, name="L0H0 carries p_i"),
     PathClaim("L0H0[8,9,10]", "L1H0.q"),

@@ -19,7 +19,7 @@ def answers(tokens):
 
 
 hypothesis = Hypothesis(puzzle="permute_lists", claims=[
-    Circuit(["embed[1,2,3,5,6,7,9,10]", "pos_embed[1,2,3,5,6,7,9,10]", "L0H0[1,2,3,7,8,9,10]", "L1H0[8,9,10]"]),
+    Circuit(["embed[1,2,3,5,6,7,9,10]", "pos_embed[1,2,3,5,6,7,8,9,10]", "L0H0[1,2,3,8,9,10]", "L1H0[8,9,10]"]),
     Scrubbing("pos_embed", lambda tokens: np.broadcast_to(np.arange(12), tokens.shape).copy(), name="position"),
     PathClaim("L1H0", "logits", name="L1H0 writes the logits"),
     Interchange("embed", lambda tokens: tokens, lambda base, source: answers(source), name="the input decides"),

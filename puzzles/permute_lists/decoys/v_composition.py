@@ -20,7 +20,7 @@ def permutation_position(tokens):
 
 
 hypothesis = Hypothesis(puzzle="permute_lists", claims=[
-    Circuit(["embed[1,2,3,5,6,7,9,10]", "pos_embed[1,2,3,5,6,7,9,10]", "L0H0[1,2,3,7,8,9,10]", "L1H0[8,9,10]"]),
+    Circuit(["embed[1,2,3,5,6,7,9,10]", "pos_embed[1,2,3,5,6,7,8,9,10]", "L0H0[1,2,3,8,9,10]", "L1H0[8,9,10]"]),
     Attention("L1H0", permutation_position, name="L1H0 copies from p_i's position"),
     PathClaim("L0H0", "L1H0.v", name="layer 0's lookup reaches layer 1 through its value"),
 ])

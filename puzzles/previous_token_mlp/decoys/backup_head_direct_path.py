@@ -1,7 +1,7 @@
 """Decoy (wrong mechanism, hidden by redundant partners): the reference, plus "L0H3 writes the answer straight to
 the logits".
 
-L0H3 is a fourth previous-token head outside the circuit; the other heads cover for it, so ablating it alone costs
+L0H3 is a fourth previous-token head; the other heads cover for it, so ablating it alone costs
 less than δ and the false path claim was vacuous. With the heads that cover for it ablated, L0H3 matters, and its
 effect goes through MLP0, not directly to the logits.
 """
@@ -39,10 +39,12 @@ def shifted(tokens: np.ndarray, values: np.ndarray) -> np.ndarray:
 hypothesis = Hypothesis(
     puzzle="previous_token_mlp",
     claims=[
-        Circuit(["embed[1:23]", "pos_embed[2:24]", "L0H1[2:24]", "L0H2[2:24]", "MLP0[2:24]"],
-                name="embeddings, two previous-token heads and MLP0"),
+        Circuit(["embed[0:23]", "pos_embed", "L0H0[1:24]", "L0H1[1:24]", "L0H2[1:24]", "L0H3[1:24]", "MLP0[1:24]"],
+                name="embeddings, the four previous-token heads and MLP0"),
+        Attention("L0H0", previous_position, name="L0H0 attends to q-1"),
         Attention("L0H1", previous_position, name="L0H1 attends to q-1"),
         Attention("L0H2", previous_position, name="L0H2 attends to q-1"),
+        Attention("L0H3", previous_position, name="L0H3 attends to q-1"),
         Scrubbing("MLP0", previous_token, name="MLP0 depends only on the previous token"),
         Interchange("MLP0", previous_token, lambda base, source: source, name="MLP0 carries the previous token"),
         PathClaim("L0H3", "logits", name="L0H3 writes the previous token to the logits directly"),

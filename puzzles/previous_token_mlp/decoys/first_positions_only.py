@@ -38,10 +38,12 @@ def shifted(tokens: np.ndarray, values: np.ndarray) -> np.ndarray:
 hypothesis = Hypothesis(
     puzzle="previous_token_mlp",
     claims=[
-        Circuit(["embed[1:23]", "pos_embed[2:24]", "L0H1[2:24]", "L0H2[2:24]", "MLP0[2:24]"],
-                name="embeddings, two previous-token heads and MLP0"),
+        Circuit(["embed[0:23]", "pos_embed", "L0H0[1:24]", "L0H1[1:24]", "L0H2[1:24]", "L0H3[1:24]", "MLP0[1:24]"],
+                name="embeddings, the four previous-token heads and MLP0"),
+        Attention("L0H0", previous_position, name="L0H0 attends to q-1"),
         Attention("L0H1", previous_position, name="L0H1 attends to q-1"),
         Attention("L0H2", previous_position, name="L0H2 attends to q-1"),
+        Attention("L0H3", previous_position, name="L0H3 attends to q-1"),
         Scrubbing("MLP0[2:8]", previous_token, name="MLP0 at 2-7 depends only on the previous token"),
     ],
 )

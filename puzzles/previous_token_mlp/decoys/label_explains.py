@@ -18,6 +18,6 @@ def previous_token(tokens):
 
 
 hypothesis = Hypothesis(puzzle="previous_token_mlp", claims=[
-    Circuit(["embed[1:23]", "pos_embed[2:24]", "L0H1[2:24]", "L0H2[2:24]", "MLP0[2:24]"]),
+    Circuit(["embed[0:23]", "pos_embed", "L0H0[1:24]", "L0H1[1:24]", "L0H2[1:24]", "L0H3[1:24]", "MLP0[1:24]"]),
     Algorithm(previous_token, explains=["embed", "pos_embed", "L0H1", "L0H2", "MLP0"], name="output = previous token"),
 ])

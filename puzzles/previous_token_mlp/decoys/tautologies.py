@@ -19,7 +19,7 @@ def shifted(tokens, values):
 
 
 hypothesis = Hypothesis(puzzle="previous_token_mlp", claims=[
-    Circuit(["embed[1:23]", "pos_embed[2:24]", "L0H1[2:24]", "L0H2[2:24]", "MLP0[2:24]"]),
+    Circuit(["embed[0:23]", "pos_embed", "L0H0[1:24]", "L0H1[1:24]", "L0H2[1:24]", "L0H3[1:24]", "MLP0[1:24]"]),
     Scrubbing("embed", lambda tokens: tokens, name="the embedding depends on the token"),
     Scrubbing("pos_embed", lambda tokens: np.broadcast_to(np.arange(tokens.shape[1]), tokens.shape).copy(),
               name="the positional embedding depends on the position"),

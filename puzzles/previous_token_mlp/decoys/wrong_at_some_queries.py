@@ -31,9 +31,11 @@ def previous_token(tokens):
 
 
 hypothesis = Hypothesis(puzzle="previous_token_mlp", claims=[
-    Circuit(["embed[1:23]", "pos_embed[2:24]", "L0H1[2:24]", "L0H2[2:24]", "MLP0[2:24]"]),
+    Circuit(["embed[0:23]", "pos_embed", "L0H0[1:24]", "L0H1[1:24]", "L0H2[1:24]", "L0H3[1:24]", "MLP0[1:24]"]),
     Attention("L0H1", previous_position_but_two_back_every_fifth, name="L0H1 attends to q-1 (q-2 at every fifth)"),
+    Attention("L0H0", previous_position, name="L0H0 attends to q-1"),
     Attention("L0H2", previous_position, name="L0H2 attends to q-1"),
+    Attention("L0H3", previous_position, name="L0H3 attends to q-1"),
     Scrubbing("MLP0", previous_token),
     Interchange("MLP0", previous_token, lambda base, source: source),
 ])
