@@ -12,9 +12,12 @@ metric, in the model and with the other heads of its layer ablated (a backup cou
   value      M − C ≥ `attention`: attention above chance, unnormalised, so claiming most keys scores near
              zero and adding a key that gets less than its chance share lowers the value;
   per query  the claim must hold where it says something, not on average: at ≥ `per_unit` (0.95) of the judged
-             queries where the rule names some but not every attendable key (where it names all, it says nothing;
-             where it names none, it misses), the claimed keys get at least `attention_query` (0.1) more than their
-             chance share. A rule wrong at one query in ten fails, whatever the mean;
+             queries where the rule names some but not every attendable key (where it names all, or more than
+             1 − `attention_query` of them, it says nothing; where it names none, it misses), the claimed keys get
+             at least `attention_query` (0.1) more than their chance share. A rule wrong at one query in ten fails,
+             whatever the mean;
+  broad      a rule claiming more than 1 − `attention` of the attendable keys cannot pass even if the head attends
+             only there: where nothing else fails and M ≥ C, it is VACUOUS (`attention.broad`), not false;
   intervention  replacing the head's pattern at those queries by the claimed one (restricted to the claimed
              keys, renormalised) keeps (m(sub) − m(head ablated)) / (m(model) − m(head ablated)) ≥
              `attention_intervention`. Skipped (reported) when ablating the head alone costs less than δ.
@@ -78,11 +81,14 @@ def _excess(mass: np.ndarray, chance: np.ndarray, counted: np.ndarray, r=slice(N
 
 
 def per_query(pattern: np.ndarray, claimed: np.ndarray, queries: np.ndarray, margin: float) -> tuple[int, int]:
-    """(held, judged): of the queries where the rule names no key or some but not all attendable keys, those where
-    the claimed keys get at least `margin` more attention than their chance share."""
+    """(held, judged): of the queries where the rule names no key or few enough attendable keys that the claim could
+    hold (their chance share at most 1 − `margin`), those where the claimed keys get at least `margin` more attention
+    than their chance share."""
     n_keys = np.arange(1, pattern.shape[-1] + 1)[None, :]
     named = claimed.sum(-1)
-    judged = queries & (named < n_keys)  # naming every attendable key says nothing about this query
+    # naming every attendable key says nothing about this query, nor does naming so many that even all the attention
+    # on them would not reach `margin` above their chance share
+    judged = queries & (named < n_keys) & (named / n_keys <= 1 - margin)
     excess = (pattern * claimed).sum(-1) - named / n_keys
     return int((judged & (named > 0) & (excess >= margin)).sum()), int(judged.sum())
 
@@ -168,6 +174,11 @@ def check(ctx: Context, index: int, claim: Attention) -> ClaimResult:
         failures.append("attention.per_query")
     if elsewhere is not None and not elsewhere < ctx.spec.delta:
         failures.append("attention.elsewhere")
+    # a rule naming so many keys that a head attending only to them would still score below the threshold cannot pass:
+    # true as far as it goes (at or above chance, and nothing else fails), it says too little to be tested
+    broad = bool(1 - c < threshold and failures == ["attention"] and value >= 0)
+    if broad:
+        failures = ["attention.broad"]
     message = (f"{head.base} puts {m:.3f} of its attention on the claimed keys at {int(counted.sum() / rows)} queries "
                f"per row, where a uniform head would put {c:.3f}: {value:.3f} above chance (threshold {threshold}); ")
     if extra_value is not None:
@@ -187,11 +198,16 @@ def check(ctx: Context, index: int, claim: Attention) -> ClaimResult:
         message += (f" {head.base} is used at positions the claim leaves out: ablating it there costs {elsewhere:.3f} "
                     f"of the metric (δ={ctx.spec.delta}). Name every position where it is used, or none to be judged "
                     "at the puzzle's queries.")
-    if failures:
+    if broad:
+        message += (f" The rule claims {c:.0%} of the attendable keys: even a head attending only to them would score "
+                    f"at most {1 - c:.3f} above chance, below the threshold, so the claim cannot pass and earns nothing "
+                    "(VACUOUS). Name the keys that matter.")
+    elif failures:
         message += _missed_keys(pattern, claimed, queries)
         if c > 0.5:
             message += " The rule claims most attendable keys: a claim this broad says little; name the keys that matter."
     return result(ctx, index, "attention", claim.name, value, threshold, failures, message, explains=[head.base], ci=ci,
+                  vacuous=broad,
                   details={"mass": m, "chance": c, "extra_queries_value": extra_value, "intervention_kept": kept,
                            "queries_held": held, "queries_judged": judged,
                            "head_effect": effect, "intervention_tested": testable, "cost_elsewhere": elsewhere,

@@ -23,6 +23,9 @@ Checks, all on units (so the verdict does not depend on how the circuit is writt
 
 from __future__ import annotations
 
+import itertools
+import math
+
 import numpy as np
 import torch
 
@@ -181,22 +184,32 @@ def _redundant(ctx: Context, keep: Keep, unneeded: list[str], value: float, fait
 BASELINE_ROWS = 64  # rows on which random circuits are run (compared with the claimed circuit on the same rows)
 
 
-def _random_baseline(ctx: Context, size: int, m_circuit: np.ndarray) -> tuple[list[float], float]:
+def _random_baseline(ctx: Context, keep: Keep, size: int, m_circuit: np.ndarray) -> tuple[list[float], float, str]:
     """Faithfulness of `spec.random_circuits` random circuits of `size` units (drawn from every component at
-    every position), and the claimed circuit's on the same rows (the first BASELINE_ROWS)."""
+    every position), the claimed circuit's on the same rows (the first BASELINE_ROWS), and what they are. Where
+    there are no more other circuits of that size than that, every one of them is run instead (a sample would
+    repeat some and miss others: on a model of six units, a share of 4-unit circuits that reach the threshold
+    drawn at random is mostly noise)."""
     space, rows = ctx.space, min(BASELINE_ROWS, ctx.n)
     sample, metric, outside = _first_rows(ctx, rows)
     units = [(c.base, p) for c in space.all() for p in range(space.n_ctx)]
+    size = min(size, len(units))
+    claimed = frozenset(i for i, (b, p) in enumerate(units) if keep.get(b) is not None and keep[b][p])
+    if math.comb(len(units), size) - 1 <= ctx.spec.random_circuits:
+        draws = [c for c in itertools.combinations(range(len(units)), size) if frozenset(c) != claimed]
+        what = f"other circuits of {size} units" + (f" (all {len(draws)} of them)" if draws else "")
+    else:
+        draws = [ctx.rng.choice(len(units), size=size, replace=False) for _ in range(ctx.spec.random_circuits)]
+        what = f"random circuits of {size} units"
     variants = []
-    for _ in range(ctx.spec.random_circuits):
-        chosen = ctx.rng.choice(len(units), size=min(size, len(units)), replace=False)
+    for chosen in draws:
         rand_keep: Keep = {}
         for u in chosen:
             rand_keep.setdefault(units[u][0], np.zeros(space.n_ctx, dtype=bool))[units[u][1]] = True
         variants.append(outside(rand_keep))
     m_empty, m_clean = ctx.m_empty()[:rows], ctx.m_clean()[:rows]
-    values = [ratio(to_np(m) - m_empty, m_clean - m_empty) for m in sample.run(variants, metric)]
-    return values, ratio(m_circuit[:rows] - m_empty, m_clean - m_empty)
+    values = [ratio(to_np(m) - m_empty, m_clean - m_empty) for m in sample.run(variants, metric)] if variants else []
+    return values, ratio(m_circuit[:rows] - m_empty, m_clean - m_empty), what
 
 
 def check(ctx: Context, index: int, claim: Circuit) -> ClaimResult:
@@ -247,7 +260,8 @@ def check(ctx: Context, index: int, claim: Circuit) -> ClaimResult:
         variants.append(ablate_outside(ctx, rest)), labels.append(("padding", base))
     metrics = [covered[label].metric for label in labels if label in covered]
     metrics += ctx.runs(variants[len(covered):])
-    random_values, value_on_baseline_rows = _random_baseline(ctx, size, metrics[ABLATIONS.index(ctx.ablation)])
+    random_values, value_on_baseline_rows, baseline_what = _random_baseline(ctx, keep, size,
+                                                                            metrics[ABLATIONS.index(ctx.ablation)])
 
     by_ablation = {arg: faith(m, arg) for (label, arg), m in zip(labels, metrics) if label == "ablation"}
     m_circuit = metrics[ABLATIONS.index(ctx.ablation)]
@@ -283,7 +297,7 @@ def check(ctx: Context, index: int, claim: Circuit) -> ClaimResult:
             if float((answers < agree[0] - 1e-9).double().mean()) < NEEDED_ROWS:
                 padding[arg] = [int(p) for p in candidates[arg]]
     baseline = Baseline.of(value_on_baseline_rows, random_values, spec.faithfulness, spec.baseline_percentile,
-                           f"random circuits of {size} units")
+                           baseline_what)
 
     failures, notes = [], []
     others = ", ".join(f"{a} {v:.3f}" for a, v in by_ablation.items() if a != ctx.ablation)

@@ -245,8 +245,10 @@ class Baseline:
         count = max(1, len(randoms))
         wins = sum(v < value - 1e-9 for v in randoms) / count
         reach = sum(v >= threshold for v in randoms) / count
-        no_power = reach > 1 - percentile
-        if no_power:
+        no_power = reach > 1 - percentile or not randoms
+        if not randoms:
+            note = f"there are no {what}: the check has no power at this size; claim less"
+        elif no_power:
             note = (f"{reach:.0%} of {len(randoms)} {what} reach the threshold too: the check has no power at this "
                     "size; claim less")
         elif wins < percentile:

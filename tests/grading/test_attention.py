@@ -85,3 +85,23 @@ def test_keys_out_of_range_or_a_wrong_shape_are_a_hypothesis_error(raw, says):
     with pytest.raises(HypothesisError, match=re.escape(says)) as exc:
         key_mask(raw, rows=1, n_ctx=2, what="Attention claim 3 rule")
     assert str(exc.value).startswith("Attention claim 3 rule returned")
+
+
+def test_a_rule_too_broad_to_pass_is_vacuous_when_true_and_fails_when_false(rp):
+    """Claiming every key (or all but a few) cannot reach the threshold even for a head attending only there: true as
+    far as it goes, such a claim earns nothing but does not fail the hypothesis (VACUOUS); a broad rule that leaves
+    out where the head does attend still fails."""
+    def every_key(tokens):
+        return np.broadcast_to(np.tri(10, dtype=bool), (len(tokens), 10, 10)).copy()
+
+    def every_key_but_previous(tokens):
+        mask = every_key(tokens)
+        for q in range(1, 10):
+            mask[:, q, q - 1] = False
+        return mask
+
+    true, false = grade(Hypothesis(RP, [Attention("L1H0", every_key), Attention("L1H0", every_key_but_previous)]),
+                        puzzle=rp, n=64).claims
+    assert true.verdict == "vacuous" and true.failures == ["attention.broad"] and true.explains == []
+    assert "cannot pass" in true.message
+    assert false.verdict == "fail" and "attention" in false.failures

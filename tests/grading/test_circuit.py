@@ -108,3 +108,12 @@ def test_a_position_a_parallel_head_backs_up_is_tested_with_that_head_removed_to
 
     report = grade(reference("induction_2l"), puzzle=shipped("induction_2l"), seed=739121)
     assert report.solved and report.claims[0].details["padding"] == {}, report.failures
+
+
+def test_every_other_circuit_is_compared_when_there_are_few():
+    """min_of_two_ints has 6 units (the token embedding and the head at 3 positions): its 3-unit circuit is compared
+    with each of the 19 other 3-unit circuits, not with 20 random draws that repeat some and miss others."""
+    puzzle = harness.load_puzzle("min_of_two_ints")
+    claim = grade(Hypothesis("min_of_two_ints", [Circuit(["embed[0,1]", "L0H0[2]"])]), puzzle=puzzle, n=256).claims[0]
+    assert len(claim.details["random_faithfulness"]) == 19 and "all 19 of them" in claim.message
+    assert claim.passed and claim.details["baseline_wins"] == 1.0

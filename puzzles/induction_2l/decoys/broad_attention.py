@@ -1,14 +1,16 @@
 """Gaming decoy: a rule that claims every key but BOS.
 
 "L1H0 attends to the sequence" covers nearly all of its attention, but so would a uniform head: judged against
-chance it says almost nothing.
+chance it says almost nothing. It claims 97% of the attendable keys, so even a head attending only there would score
+0.035 above chance: the claim cannot pass, earns nothing (VACUOUS, `attention.broad`: true as far as it goes, it does
+not fail the hypothesis), and leaves the required question about the layer-1 heads unanswered.
 """
 
 import numpy as np
 
 from harness.hypothesis import Attention, Circuit, Hypothesis
 
-EXPECTED_FAILURES = ["attention"]
+EXPECTED_FAILURES = ["attention.broad", "required"]
 
 
 def all_but_bos(tokens):
