@@ -58,6 +58,7 @@ class GradingSample:
     metric: Callable[[torch.Tensor], torch.Tensor] = field(init=False)  # metric_rows(n): the graded rows' metric
     m_clean: torch.Tensor = field(init=False)
     _empty: dict[str, torch.Tensor] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict)  # what checks derive from the clean run once (e.g. its answers)
 
     def __post_init__(self) -> None:
         self.metric = self.metric_rows(self.n)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..puzzle.metrics import position_answers, position_metric
+from ..puzzle.metrics import position_scores
 from .context import Context, RowMetric, to_np
 
 
@@ -33,8 +33,7 @@ class PositionsAndAnswers:
     def __call__(self, logits: torch.Tensor) -> torch.Tensor:
         m = self.metric
         batch = {name: value[m.start:m.stop] for name, value in m.batch.items()}
-        per_position = position_metric(m.task, logits, batch, m.reference)
-        answers = position_answers(m.task, logits, batch, m.reference)
+        per_position, answers = position_scores(m.task, logits, batch, m.reference)
         return torch.cat([per_position.mean(-1, keepdim=True), per_position, answers.double()], dim=1)
 
     def rows(self, part: slice) -> "PositionsAndAnswers":
@@ -49,28 +48,29 @@ class Coverage:
     kept: np.ndarray  # [positions]: share of the rows where the model gives the answer on which this run gives it too
 
     @classmethod
-    def of(cls, ctx: Context, run: np.ndarray) -> "Coverage":
-        k = (run.shape[1] - 1) // 2
-        answers = run[:, 1 + k:] > 0.5
-        model = clean_answers(ctx)
+    def of(cls, run: np.ndarray, model: np.ndarray) -> "Coverage":
+        """From a PositionsAndAnswers run and the model's own answers (bool [rows, positions])."""
+        answers = run[:, 1 + (run.shape[1] - 1) // 2:] > 0.5
         return cls(run[:, 0], (answers & model).sum(0) / np.maximum(1, model.sum(0)))
 
 
 def clean_answers(ctx: Context) -> np.ndarray:
     """Bool [rows, positions]: where the model itself gives the task's answer (with background edits, the model they
     leave: one pass, kept with the context's other baseline runs)."""
-    if ctx.background:
-        if "answers" not in ctx._baseline:
+    memo = ctx._baseline if ctx.background else ctx.sample.memo
+    if "answers" not in memo:
+        if ctx.background:
             (run,) = ctx.runs([[]], reduce=PositionsAndAnswers(ctx.metric))
-            ctx._baseline["answers"] = to_np(run)[:, 1 + (run.shape[1] - 1) // 2:] > 0.5
-        return ctx._baseline["answers"]
-    run = to_np(PositionsAndAnswers(ctx.metric)(ctx.base.clean_logits))
-    return run[:, 1 + (run.shape[1] - 1) // 2:] > 0.5
+        else:
+            run = PositionsAndAnswers(ctx.metric)(ctx.base.clean_logits)
+        memo["answers"] = to_np(run)[:, 1 + (run.shape[1] - 1) // 2:] > 0.5
+    return memo["answers"]
 
 
 def coverage_runs(ctx: Context, variants: list[list]) -> list[Coverage]:
     """Each variant's Coverage (one pass per variant, as ctx.runs)."""
-    return [Coverage.of(ctx, to_np(run)) for run in ctx.runs(variants, reduce=PositionsAndAnswers(ctx.metric))]
+    model = clean_answers(ctx)
+    return [Coverage.of(to_np(run), model) for run in ctx.runs(variants, reduce=PositionsAndAnswers(ctx.metric))]
 
 
 MIN_ROWS = 10  # a position is judged on answers only where at least this many rows speak (and δ of them)

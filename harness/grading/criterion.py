@@ -1,8 +1,8 @@
 """The solve criterion and the score.
 
 A hypothesis SOLVES a puzzle when
-  * (puzzles with `[grading] circuit = true`) its best circuit claim passes faithfulness, minimality and the
-    random baseline, and the joint test passes;
+  * (puzzles with `[grading] circuit = true`) its best circuit claim passes faithfulness, at every counted position,
+    completeness, minimality and the random baseline, and the joint test passes;
   * every component of that circuit other than the input embeddings is explained by a passing, non-vacuous
     role claim about it (attention, scrubbing, interchange, or a path claim whose *source* it is);
   * none of its claims fails (a vacuous claim does not fail, but earns and explains nothing);
@@ -14,7 +14,7 @@ A hypothesis SOLVES a puzzle when
 The input embeddings (`embed`, `pos_embed`) need no role claim of their own: they carry the token and the
 position, which no claim can state without a tautology; what reads them is explained instead.
 
-    score = mean of the parts that apply: circuit (share of the best circuit's four checks passed),
+    score = mean of the parts that apply: circuit (share of the best circuit's six checks passed),
             coverage (share of its components explained), claims (passing / non-vacuous claims),
             required (share of questions answered).
 Each part is in [0, 1]; the score is 1 exactly when the puzzle is solved, and 0 for an empty hypothesis.
@@ -27,7 +27,8 @@ from ..puzzle.declaration import GradingSpec
 from .context import ClaimResult
 from .required import answers, wanted
 
-CIRCUIT_CHECKS = ("circuit.faithfulness", "circuit.minimality", "circuit.baseline", "joint")
+CIRCUIT_CHECKS = ("circuit.faithfulness", "circuit.positions", "circuit.completeness", "circuit.minimality",
+                  "circuit.baseline", "joint")
 INPUTS = ("embed", "pos_embed")
 
 

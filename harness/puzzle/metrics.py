@@ -82,36 +82,38 @@ def task_scores(task: TaskSpec, logits: torch.Tensor, batch: dict[str, torch.Ten
     return logit_diff_scores(task, logits, batch)
 
 
-def position_metric(task: TaskSpec, logits: torch.Tensor, batch: dict[str, torch.Tensor],
-                    reference: Reference | None = None) -> torch.Tensor:
-    """The task metric per row and counted position [rows, positions], higher = better: −loss (cross_entropy), −KL
-    (kl_to_reference) at each declared position; the logit difference at the answer position (one column)."""
+def position_scores(task: TaskSpec, logits: torch.Tensor, batch: dict[str, torch.Tensor],
+                    reference: Reference | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """(metric, answers), each [rows, counted positions], from one log-softmax: the task metric per row and counted
+    position, higher = better (−loss for cross_entropy, −KL for kl_to_reference, the logit difference at the answer
+    position for logit_diff: one column), and whether the logits give the task's answer there, as the task's
+    accuracy counts it (the target is the top token; the top token is a most likely reference token; the answer
+    beats the distractor)."""
     if task.metric == "logit_diff":
         rows = torch.arange(logits.shape[0])
         final = logits[rows, batch["answer_position"]].to(torch.float64)
-        return final.gather(-1, batch["answer"][:, None]) - final.gather(-1, batch["distractor"][:, None])
-    log_probs, targets = _counted(task, logits, batch)
-    if task.metric == "kl_to_reference":
-        start, stop = task.positions
-        ref = reference(batch["tokens"])[:, start:stop].to(torch.float64)
-        return -(ref * (ref.clamp_min(1e-12).log() - log_probs)).sum(-1)
-    return log_probs.gather(-1, targets[..., None])[..., 0]
-
-
-def position_answers(task: TaskSpec, logits: torch.Tensor, batch: dict[str, torch.Tensor],
-                     reference: Reference | None = None) -> torch.Tensor:
-    """Bool [rows, positions], the columns of `position_metric`: whether the logits give the task's answer there, as the
-    task's accuracy counts it: the target is the top token (cross_entropy), the top token is a most likely reference
-    token (kl_to_reference), the answer beats the distractor (logit_diff)."""
-    if task.metric == "logit_diff":
-        return position_metric(task, logits, batch) > 0
+        diff = final.gather(-1, batch["answer"][:, None]) - final.gather(-1, batch["distractor"][:, None])
+        return diff, diff > 0
     log_probs, targets = _counted(task, logits, batch)
     top = log_probs.argmax(-1, keepdim=True)
     if task.metric == "kl_to_reference":
         start, stop = task.positions
         ref = reference(batch["tokens"])[:, start:stop].to(torch.float64)
-        return ref.gather(-1, top)[..., 0] >= ref.max(-1).values - 1e-9
-    return top[..., 0] == targets
+        metric = -(ref * (ref.clamp_min(1e-12).log() - log_probs)).sum(-1)
+        return metric, ref.gather(-1, top)[..., 0] >= ref.max(-1).values - 1e-9
+    return log_probs.gather(-1, targets[..., None])[..., 0], top[..., 0] == targets
+
+
+def position_metric(task: TaskSpec, logits: torch.Tensor, batch: dict[str, torch.Tensor],
+                    reference: Reference | None = None) -> torch.Tensor:
+    """The task metric per row and counted position [rows, positions] (position_scores)."""
+    return position_scores(task, logits, batch, reference)[0]
+
+
+def position_answers(task: TaskSpec, logits: torch.Tensor, batch: dict[str, torch.Tensor],
+                     reference: Reference | None = None) -> torch.Tensor:
+    """Bool [rows, positions]: whether the logits give the task's answer at each counted position (position_scores)."""
+    return position_scores(task, logits, batch, reference)[1]
 
 
 def row_metric(task: TaskSpec, logits: torch.Tensor, batch: dict[str, torch.Tensor], reference: Reference | None = None) -> torch.Tensor:

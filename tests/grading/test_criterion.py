@@ -99,9 +99,9 @@ def test_a_complete_hypothesis_solves_with_score_one():
 
 def test_each_missing_part_blocks_the_solve_and_lowers_the_score_below_one():
     results, circuit = full_hypothesis()
-    # the joint test fails: one of the four circuit checks
+    # the joint test fails: one of the circuit checks
     solved, score, parts, failures, _, _ = decide(SPEC, results, joint_result(False), circuit)
-    assert not solved and parts["circuit"] == pytest.approx(3 / len(CIRCUIT_CHECKS)) and score < 1
+    assert not solved and parts["circuit"] == pytest.approx((len(CIRCUIT_CHECKS) - 1) / len(CIRCUIT_CHECKS)) and score < 1
     assert any(f.startswith("The joint test fails") for f in failures)
     # the role claim about L0H0 is missing: unexplained, and coverage drops (embeddings need no claim)
     solved, score, parts, failures, unexplained, _ = decide(SPEC, [results[0], results[2]], joint_result(), circuit)
