@@ -2,9 +2,10 @@
 at the default seed (the leaderboard also grades every submission of a puzzle on one prepared sample).
 
 `sample(name)` is the sample grade() would prepare: every input of a puzzle that enumerates them.
-`sample(name, sampled=True)` is `[grading] n` rows drawn at the default seed even there: decoys are graded on it
-(0.3-1.1 s each instead of 4-15 s on all 12,769 inputs of a modular puzzle); `make bench` grades every decoy
-of those puzzles on every input (tests/benchmarks/test_exhaustive_decoys.py)."""
+`sample(name, sampled=True)` is `[grading] n` rows drawn at the default seed even there: references and decoys are
+graded on it (0.3-2 s each instead of 4-20 s on all 12,769 inputs of a modular puzzle); `make bench` grades every
+decoy of those puzzles on every input (tests/benchmarks/test_exhaustive_decoys.py), and every reference and true
+variant on every input at 20 random seeds (tests/benchmarks/test_seed_stability.py)."""
 
 import functools
 

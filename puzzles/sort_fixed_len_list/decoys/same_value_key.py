@@ -21,7 +21,7 @@ def same_value_key(tokens):
     return out
 
 
-POS = "pos_embed[" + ",".join(map(str, [*range(1, 14), 20])) + "]"
+POS = "pos_embed[1:21]"
 
 hypothesis = Hypothesis(puzzle="sort_fixed_len_list", claims=[
     Circuit(["embed[1:21]", POS, "L0H0[11:21]"]),
