@@ -10,7 +10,8 @@ Judged against the task's own answer, not only a fixed bar: the task's labels (o
 agree with the model to some degree A, and a claim about what the model computes cannot be worse than that by more
 than `algorithm_tolerance` (0.01): value ≥ max(`algorithm`, A − tolerance) (check `algorithm.label`). On a model
 that is right 99.98% of the time, an algorithm that differs from it on 3% of inputs is false, whatever the fixed bar
-says; so is a distribution at another temperature than the model's.
+says; so is a distribution at another temperature than the model's. The same bound holds at each task position
+(`algorithm.positions`): averaged over 116 positions, an algorithm wrong at one of them is within the tolerance.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import torch
 
 from ..hypothesis import Algorithm, HypothesisError
 from .context import ClaimResult, Context, ratio, result, to_np
+from .coverage import MIN_ROWS
 
 
 def agreement_rows(ctx: Context, model_logits: torch.Tensor, predicted: np.ndarray, what: str,
@@ -71,6 +73,20 @@ def task_answer(ctx: Context) -> np.ndarray:
     return labels
 
 
+def _by_position(ctx: Context, predicted: np.ndarray, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """Agreement of the claim and of the task's own answer at each position [pos] (NaN where fewer than MIN_ROWS
+    rows are counted)."""
+    task = ctx.task_mask
+    answer = task_answer(ctx)
+    claim_at, answer_at = np.full(task.shape[1], np.nan), np.full(task.shape[1], np.nan)
+    for p in np.flatnonzero(task.sum(0) >= MIN_ROWS):
+        only = np.zeros_like(task)
+        only[:, p] = task[:, p]
+        claim_at[p] = ratio(*agreement_rows(ctx, ctx.base.clean_logits, predicted, what, only)[:2])
+        answer_at[p] = ratio(*agreement_rows(ctx, ctx.base.clean_logits, answer, "the task's answer", only)[:2])
+    return claim_at, answer_at
+
+
 def check(ctx: Context, index: int, claim: Algorithm) -> ClaimResult:
     predicted = np.asarray(ctx.call(index, "predict", (ctx.sample.batch["tokens"].numpy(),)))
     agree, counted, form = agreement_rows(ctx, ctx.base.clean_logits, predicted, f"Algorithm claim {index} predict")
@@ -81,9 +97,18 @@ def check(ctx: Context, index: int, claim: Algorithm) -> ClaimResult:
     threshold = max(ctx.spec.algorithm, floor)
     failures = [] if value >= ctx.spec.algorithm else ["algorithm"]
     failures += ["algorithm.label"] if value < floor else []
+    by_position, answer_by_position = _by_position(ctx, predicted, f"Algorithm claim {index} predict")
+    behind = answer_by_position - ctx.spec.algorithm_tolerance - by_position  # > 0: worse than the label there
+    worst = int(np.nanargmax(behind)) if np.isfinite(behind).any() else -1
+    if worst >= 0 and behind[worst] > 0 and not failures:
+        failures.append("algorithm.positions")
     message = (f"the algorithm ({form}) agrees with the model on {value:.3f} of the task positions (threshold "
                f"{threshold:.3f}: the task's own answer agrees on {answer:.3f}, and a claim may fall at most "
                f"{ctx.spec.algorithm_tolerance} below it, never below {ctx.spec.algorithm}).")
+    if "algorithm.positions" in failures:
+        message += (f" At position {worst} it agrees on only {by_position[worst]:.3f}, where the task's own answer agrees "
+                    f"on {answer_by_position[worst]:.3f} (at most {ctx.spec.algorithm_tolerance} below it at every task "
+                    "position): the algorithm is wrong there, whatever the average.")
     if "algorithm.label" in failures:
         message += (" The model does the task better than this algorithm describes it: find where they differ "
                     "(the inputs where predict disagrees with the model) and say what the model does there.")
@@ -93,4 +118,5 @@ def check(ctx: Context, index: int, claim: Algorithm) -> ClaimResult:
         message += (" It explains no component (explains= is ignored): an algorithm claim is behavioural — any model "
                     "that does the task satisfies it. Add interchange claims that put its variables in components.")
     return result(ctx, index, "algorithm", claim.name, value, threshold, failures, message,
-                  ci=ctx.bootstrap(lambda r: ratio(agree, counted, r)), details={"form": form, "task_answer": answer})
+                  ci=ctx.bootstrap(lambda r: ratio(agree, counted, r)), details={"form": form, "task_answer": answer,
+                           "by_position": np.nan_to_num(by_position, nan=-1).tolist()})
