@@ -24,9 +24,10 @@ from .context import ClaimResult, Context, ratio, result, to_np
 from .coverage import MIN_ROWS
 
 
-def agreement_rows(ctx: Context, model_logits: torch.Tensor, predicted: np.ndarray, what: str,
-                   counted: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, str]:
-    """Per-row (agreement, counted positions, form) of labels or distributions against the model."""
+def agreement_units(ctx: Context, model_logits: torch.Tensor, predicted: np.ndarray, what: str,
+                    counted: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, str]:
+    """(agreement [rows, pos], counted bool [rows, pos], form) of labels or distributions against the model: 0 at the
+    positions not counted."""
     mask = ctx.task_mask if counted is None else counted
     rows, n_ctx = mask.shape
     vocab = model_logits.shape[-1]
@@ -34,7 +35,7 @@ def agreement_rows(ctx: Context, model_logits: torch.Tensor, predicted: np.ndarr
     if predicted.shape == (rows, n_ctx) and np.issubdtype(predicted.dtype, np.integer):
         if ctx.task_metric != "kl_to_reference":
             agree = (to_np(model_logits.argmax(-1)).astype(np.int64) == predicted) & mask
-            return agree.sum(-1).astype(float), mask.sum(-1).astype(float), form
+            return agree.astype(float), mask, form
         labels = np.where((predicted >= 0) & (predicted < vocab), predicted, 0)
         predicted = np.eye(vocab)[labels] * ((predicted >= 0) & (predicted < vocab))[..., None]
         form = "labels as one-hot distributions"
@@ -51,9 +52,16 @@ def agreement_rows(ctx: Context, model_logits: torch.Tensor, predicted: np.ndarr
         score = to_np((1 - kl / kl_uniform).clamp_min(0))
         # np.where, not score * mask: an uncounted position's score may be NaN (a trimmed pass left it out)
         form = form if form != "labels" else "distributions"
-        return np.where(mask, score, 0.0).sum(-1), mask.sum(-1).astype(float), form
+        return np.where(mask, score, 0.0), mask, form
     raise HypothesisError(f"{what} returned shape {predicted.shape} and dtype {predicted.dtype}; return int labels "
                           f"[{rows}, {n_ctx}] or probabilities [{rows}, {n_ctx}, vocab].")
+
+
+def agreement_rows(ctx: Context, model_logits: torch.Tensor, predicted: np.ndarray, what: str,
+                   counted: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, str]:
+    """Per-row (agreement, counted positions, form) of labels or distributions against the model."""
+    agree, mask, form = agreement_units(ctx, model_logits, predicted, what, counted)
+    return agree.sum(-1), mask.sum(-1).astype(float), form
 
 
 def task_answer(ctx: Context) -> np.ndarray:
@@ -76,15 +84,12 @@ def task_answer(ctx: Context) -> np.ndarray:
 def _by_position(ctx: Context, predicted: np.ndarray, what: str) -> tuple[np.ndarray, np.ndarray]:
     """Agreement of the claim and of the task's own answer at each position [pos] (NaN where fewer than MIN_ROWS
     rows are counted)."""
-    task = ctx.task_mask
-    answer = task_answer(ctx)
-    claim_at, answer_at = np.full(task.shape[1], np.nan), np.full(task.shape[1], np.nan)
-    for p in np.flatnonzero(task.sum(0) >= MIN_ROWS):
-        only = np.zeros_like(task)
-        only[:, p] = task[:, p]
-        claim_at[p] = ratio(*agreement_rows(ctx, ctx.base.clean_logits, predicted, what, only)[:2])
-        answer_at[p] = ratio(*agreement_rows(ctx, ctx.base.clean_logits, answer, "the task's answer", only)[:2])
-    return claim_at, answer_at
+    out = []
+    for labels, name in ((predicted, what), (task_answer(ctx), "the task's answer")):
+        agree, mask, _ = agreement_units(ctx, ctx.base.clean_logits, labels, name)
+        n = mask.sum(0)
+        out.append(np.where(n >= MIN_ROWS, agree.sum(0) / np.maximum(n, 1), np.nan))
+    return out[0], out[1]
 
 
 def check(ctx: Context, index: int, claim: Algorithm) -> ClaimResult:
